@@ -1,0 +1,153 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictConcurrency: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "failoverd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "failoverd", targets: ["failoverd"]),
+        .library(name: "FailoverCore", targets: ["FailoverCore"]),
+        .library(name: "FailoverTestSupport", targets: ["FailoverTestSupport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        // C bridging: typed wrappers around the variadic C entry points.
+        .target(
+            name: "CMicroHTTPD",
+            linkerSettings: [.linkedLibrary("microhttpd")]
+        ),
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+
+        // The core: value types and decisions, no I/O.
+        .target(name: "FailoverCore", swiftSettings: strictConcurrency),
+
+        // Adapters.
+        .target(
+            name: "FailoverConfig",
+            dependencies: [
+                "FailoverCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "FailoverHTTPServer",
+            dependencies: [
+                "CMicroHTTPD",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "FailoverHTTPClient",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "FailoverDNS",
+            dependencies: [
+                "FailoverCore",
+                "FailoverHTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "FailoverStore",
+            dependencies: [
+                "FailoverCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .target(
+            name: "FailoverService",
+            dependencies: [
+                "FailoverCore",
+                "FailoverConfig",
+                "FailoverHTTPServer",
+                "FailoverStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+
+        // The thin executable.
+        .executableTarget(
+            name: "failoverd",
+            dependencies: [
+                "FailoverCore",
+                "FailoverConfig",
+                "FailoverService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+
+        // Test support, shipped as its own target.
+        .target(
+            name: "FailoverTestSupport",
+            dependencies: [
+                "FailoverHTTPServer",
+                "FailoverCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+
+        .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore"]),
+        .testTarget(name: "FailoverConfigTests", dependencies: ["FailoverConfig", "FailoverCore"]),
+        .testTarget(
+            name: "FailoverHTTPServerTests",
+            dependencies: ["FailoverHTTPServer", "FailoverTestSupport"]
+        ),
+        .testTarget(
+            name: "FailoverStoreTests",
+            dependencies: [
+                "FailoverStore", "FailoverCore", "FailoverTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "FailoverServiceTests",
+            dependencies: [
+                "FailoverService", "FailoverConfig", "FailoverStore", "FailoverCore", "FailoverTestSupport",
+                "FailoverHTTPServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FailoverDNSTests",
+            dependencies: [
+                "FailoverDNS", "FailoverHTTPClient", "FailoverCore", "FailoverTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(
+            name: "FailoverEndToEndTests",
+            dependencies: ["FailoverTestSupport", "FailoverCore"]
+        ),
+    ]
+)

@@ -1,0 +1,21 @@
+#ifndef FAILOVERD_CCURL_H
+#define FAILOVERD_CCURL_H
+
+#include <curl/curl.h>
+
+/// Typed wrappers around libcurl's variadic `curl_easy_setopt` and `curl_easy_getinfo`.
+CURLcode failoverd_curl_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode failoverd_curl_setopt_string(CURL *handle, CURLoption option, const char *value);
+CURLcode failoverd_curl_setopt_pointer(CURL *handle, CURLoption option, void *value);
+CURLcode failoverd_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
+CURLcode failoverd_curl_setopt_offset(CURL *handle, CURLoption option, curl_off_t value);
+
+/// Signature libcurl uses for body and header callbacks.
+typedef size_t (*failoverd_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+CURLcode failoverd_curl_setopt_write_function(CURL *handle, failoverd_curl_data_callback callback);
+CURLcode failoverd_curl_setopt_header_function(CURL *handle, failoverd_curl_data_callback callback);
+
+CURLcode failoverd_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode failoverd_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);
+
+#endif

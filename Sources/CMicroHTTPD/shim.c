@@ -1,0 +1,104 @@
+#include "CMicroHTTPD.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct log_target {
+    failoverd_mhd_log_callback callback;
+    void *context;
+};
+
+/* One target per process is enough: the address is handed to libmicrohttpd as its closure. */
+static void forward_log(void *cls, const char *format, va_list arguments) {
+    struct log_target *target = cls;
+    if (target == NULL || target->callback == NULL) {
+        return;
+    }
+    char line[512];
+    vsnprintf(line, sizeof line, format, arguments);
+    size_t length = strlen(line);
+    while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r')) {
+        line[--length] = '\0';
+    }
+    target->callback(target->context, line);
+}
+
+struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, char *error, size_t error_len) {
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    char port_text[8];
+    snprintf(port_text, sizeof port_text, "%u", (unsigned)settings->port);
+    const char *host = (settings->host != NULL && settings->host[0] != '\0') ? settings->host : NULL;
+    struct addrinfo *resolved = NULL;
+    int status = getaddrinfo(host, port_text, &hints, &resolved);
+    if (status != 0 || resolved == NULL) {
+        snprintf(error, error_len, "cannot resolve listen host '%s': %s", host ? host : "", gai_strerror(status));
+        return NULL;
+    }
+    struct sockaddr_storage address;
+    memset(&address, 0, sizeof address);
+    memcpy(&address, resolved->ai_addr, resolved->ai_addrlen);
+    int family = resolved->ai_family;
+    freeaddrinfo(resolved);
+
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    if (family == AF_INET6) {
+        flags |= MHD_USE_IPv6;
+    }
+    static struct log_target target;
+    target.callback = settings->log_handler;
+    target.context = settings->log_context;
+
+    unsigned int threads = settings->thread_pool_size > 1 ? settings->thread_pool_size : 0;
+    size_t memory_limit = settings->connection_memory_limit;
+    struct MHD_Daemon *daemon = MHD_start_daemon(
+        flags, settings->port, NULL, NULL, settings->access_handler, settings->access_context,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
+        MHD_OPTION_CONNECTION_LIMIT, settings->connection_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, settings->connection_timeout,
+        MHD_OPTION_NOTIFY_COMPLETED, settings->completed_handler, settings->completed_context,
+        MHD_OPTION_EXTERNAL_LOGGER, forward_log, (void *)&target,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit > 0 ? memory_limit : (size_t)32768,
+        MHD_OPTION_END);
+    if (daemon == NULL) {
+        snprintf(error, error_len, "cannot listen on %s:%u (address in use, not local, or not permitted)",
+                 host ? host : "*", (unsigned)settings->port);
+    }
+    return daemon;
+}
+
+uint16_t failoverd_mhd_bound_port(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+int failoverd_mhd_client_address(struct MHD_Connection *connection, char *buffer, size_t buffer_len) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL || buffer_len == 0) {
+        return -1;
+    }
+    const struct sockaddr *address = info->client_addr;
+    const void *raw = NULL;
+    if (address->sa_family == AF_INET) {
+        raw = &((const struct sockaddr_in *)address)->sin_addr;
+    } else if (address->sa_family == AF_INET6) {
+        raw = &((const struct sockaddr_in6 *)address)->sin6_addr;
+    } else {
+        return -1;
+    }
+    return inet_ntop(address->sa_family, raw, buffer, (socklen_t)buffer_len) == NULL ? -1 : 0;
+}
+
+unsigned int failoverd_mhd_current_connections(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info == NULL ? 0 : info->num_connections;
+}

@@ -1,0 +1,129 @@
+/// An error that a handler throws to answer with a status code and a JSON body saying what is wrong.
+///
+/// The body is `{"error": "<reason>", "message": "<text>"}`; `reason` is a stable machine-readable word.
+public struct HTTPError: Error, Sendable, CustomStringConvertible {
+    private enum Code: Sendable {
+        case badRequest, unauthorized, forbidden, notFound, methodNotAllowed, payloadTooLarge
+        case unsupportedMediaType, serviceUnavailable, internalServerError
+
+        var status: Int {
+            switch self {
+            case .badRequest: 400
+            case .unauthorized: 401
+            case .forbidden: 403
+            case .notFound: 404
+            case .methodNotAllowed: 405
+            case .payloadTooLarge: 413
+            case .unsupportedMediaType: 415
+            case .serviceUnavailable: 503
+            case .internalServerError: 500
+            }
+        }
+
+        var defaultReason: String {
+            switch self {
+            case .badRequest: "bad_request"
+            case .unauthorized: "unauthorized"
+            case .forbidden: "forbidden"
+            case .notFound: "not_found"
+            case .methodNotAllowed: "method_not_allowed"
+            case .payloadTooLarge: "payload_too_large"
+            case .unsupportedMediaType: "unsupported_media_type"
+            case .serviceUnavailable: "service_unavailable"
+            case .internalServerError: "internal_error"
+            }
+        }
+    }
+
+    private let code: Code
+    /// Machine-readable reason, e.g. `malformed_json`.
+    public let reason: String
+    /// Human-readable explanation for the client.
+    public let message: String
+    /// Extra response headers (`Allow`, `WWW-Authenticate`, `Retry-After`).
+    public let headers: HTTPHeaders
+
+    private init(_ code: Code, reason: String?, message: String, headers: HTTPHeaders = [:]) {
+        self.code = code
+        self.reason = reason ?? code.defaultReason
+        self.message = message
+        self.headers = headers
+    }
+
+    /// The status code of the answer.
+    public var status: Int { code.status }
+
+    public var description: String { "\(status) \(reason): \(message)" }
+
+    /// 400: the request is malformed.
+    public static func badRequest(_ message: String, reason: String? = nil) -> Self {
+        .init(.badRequest, reason: reason, message: message)
+    }
+    /// 401: credentials are missing or wrong; `challenge` goes into `WWW-Authenticate`.
+    public static func unauthorized(_ message: String, challenge: String) -> Self {
+        .init(.unauthorized, reason: nil, message: message, headers: ["WWW-Authenticate": challenge])
+    }
+    /// 403: the credentials are valid but do not grant this.
+    public static func forbidden(_ message: String) -> Self { .init(.forbidden, reason: nil, message: message) }
+    /// 404: nothing at this path.
+    public static func notFound(_ message: String) -> Self { .init(.notFound, reason: nil, message: message) }
+    /// 405: the path exists, the method does not; `allowed` goes into `Allow`.
+    public static func methodNotAllowed(_ method: HTTPMethod, path: String, allowed: [HTTPMethod]) -> Self {
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        return .init(
+            .methodNotAllowed, reason: nil, message: "\(method) is not allowed on \(path); allowed: \(list)",
+            headers: ["Allow": list])
+    }
+    /// 413: the body is larger than the limit.
+    public static func payloadTooLarge(limit: Int) -> Self {
+        .init(.payloadTooLarge, reason: nil, message: "request body exceeds the limit of \(limit) bytes")
+    }
+    /// 415: the body's media type is not accepted.
+    public static func unsupportedMediaType(_ message: String) -> Self {
+        .init(.unsupportedMediaType, reason: nil, message: message)
+    }
+    /// 503: a transient fault of the service; the client should retry.
+    public static func serviceUnavailable(_ message: String, reason: String? = nil, retryAfterSeconds: Int? = nil)
+        -> Self
+    {
+        var headers: HTTPHeaders = [:]
+        if let retryAfterSeconds { headers.add(name: "Retry-After", value: String(retryAfterSeconds)) }
+        return .init(.serviceUnavailable, reason: reason, message: message, headers: headers)
+    }
+    /// 500: a fault the service did not expect.
+    public static func internalServerError(_ message: String) -> Self {
+        .init(.internalServerError, reason: nil, message: message)
+    }
+
+    /// The JSON response for this error.
+    public var response: HTTPResponse {
+        var response = HTTPResponse(status: status, headers: headers, body: Array(jsonBody.utf8))
+        response.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+        return response
+    }
+
+    private var jsonBody: String {
+        "{\"error\":\(JSONString.quote(reason)),\"message\":\(JSONString.quote(message))}\n"
+    }
+}
+
+/// Minimal JSON string quoting for fixed-shape bodies that must not fail to encode.
+enum JSONString {
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

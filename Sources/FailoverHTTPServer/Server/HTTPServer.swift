@@ -1,0 +1,314 @@
+import CMicroHTTPD
+#if canImport(Glibc)
+    import Glibc
+#endif
+import Logging
+import Synchronization
+
+/// An HTTP/1.1 server on libmicrohttpd that runs ``HTTPRouter`` handlers on Swift's concurrency pool.
+///
+/// libmicrohttpd owns the sockets on one internal polling thread. For every request the server reads the body
+/// (up to ``HTTPServerConfiguration/maxBodyBytes``), suspends the connection, runs the handler as a task and
+/// resumes the connection with the answer, so a handler can take as long as it needs (waiting for a group
+/// commit, say) without holding the polling thread. Answers are always queued on a later call of the access
+/// handler than the first, which keeps keep-alive connections open.
+public final class HTTPServer: Sendable {
+    private let core: ServerCore
+    private let daemon = Mutex<DaemonHandle?>(nil)
+
+    /// Creates a server; nothing listens until ``start()``.
+    ///
+    /// - Parameter onResponse: called once for every answered request (metrics, access logs).
+    public init(
+        configuration: HTTPServerConfiguration, router: HTTPRouter, logger: Logger,
+        onResponse: (@Sendable (RequestSummary) -> Void)? = nil
+    ) {
+        core = ServerCore(configuration: configuration, router: router, logger: logger, onResponse: onResponse)
+    }
+
+    /// The port the server listens on (the chosen one when configured with port 0); 0 before ``start()``.
+    public var port: UInt16 {
+        daemon.withLock { handle in handle.map { failoverd_mhd_bound_port($0.pointer) } ?? 0 }
+    }
+
+    /// Requests received and not answered yet.
+    public var requestsInFlight: Int { core.inFlight.withLock { $0 } }
+
+    /// Binds the listen address and starts serving.
+    public func start() throws(HTTPServerError) {
+        let result: Result<Void, HTTPServerError> = daemon.withLock { handle in
+            guard handle == nil else { return .failure(.alreadyStarted) }
+            let configuration = core.configuration
+            let context = Unmanaged.passUnretained(core).toOpaque()
+            var errorText = [CChar](repeating: 0, count: 256)
+            let started: OpaquePointer? = configuration.host.withCString { host in
+                var settings = failoverd_mhd_settings()
+                settings.host = host
+                settings.port = configuration.port
+                settings.connection_limit = UInt32(clamping: configuration.connectionLimit)
+                settings.connection_timeout = UInt32(clamping: configuration.connectionTimeoutSeconds)
+                settings.thread_pool_size = UInt32(clamping: configuration.pollingThreads)
+                settings.connection_memory_limit = 0
+                settings.access_handler = accessHandler
+                settings.access_context = context
+                settings.completed_handler = completedHandler
+                settings.completed_context = context
+                settings.log_handler = logHandler
+                settings.log_context = context
+                return errorText.withUnsafeMutableBufferPointer { buffer in
+                    failoverd_mhd_start(&settings, buffer.baseAddress, buffer.count)
+                }
+            }
+            guard let started else {
+                return .failure(.cannotListen(String(decoding: errorText.prefix { $0 != 0 }.map(UInt8.init), as: UTF8.self)))
+            }
+            handle = DaemonHandle(pointer: started)
+            return .success(())
+        }
+        try result.get()
+        core.logger.debug("HTTP server listening", metadata: ["host": "\(core.configuration.host)", "port": "\(port)"])
+    }
+
+    /// Stops accepting new connections; requests already received are still answered.
+    public func stopAccepting() {
+        daemon.withLock { handle in
+            guard let handle, !handle.quiesced else { return }
+            let socket = MHD_quiesce_daemon(handle.pointer)
+            if socket >= 0 { _ = close(socket) }
+            handle.quiesced = true
+        }
+    }
+
+    /// Graceful stop: no new connections, waits up to `gracePeriod` for requests in flight, then closes everything.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        stopAccepting()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: gracePeriod)
+        while requestsInFlight > 0, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        let remaining = requestsInFlight
+        if remaining > 0 {
+            core.logger.warning("closing with requests still in flight", metadata: ["requests": "\(remaining)"])
+        }
+        // A suspended connection must be resumed before the daemon stops; wait for handlers without a deadline.
+        while core.suspended.withLock({ $0 }) > 0 {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        let handle = daemon.withLock { handle in
+            defer { handle = nil }
+            return handle
+        }
+        if let handle { MHD_stop_daemon(handle.pointer) }
+    }
+}
+
+/// The daemon pointer; only touched under the server's lock.
+private final class DaemonHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+    var quiesced = false
+    init(pointer: OpaquePointer) { self.pointer = pointer }
+}
+
+/// State shared with the C callbacks through their closure pointer.
+final class ServerCore: Sendable {
+    let configuration: HTTPServerConfiguration
+    let router: HTTPRouter
+    let logger: Logger
+    let onResponse: (@Sendable (RequestSummary) -> Void)?
+    /// Requests whose headers arrived and that are not completed yet.
+    let inFlight = Mutex(0)
+    /// Connections suspended while a handler runs.
+    let suspended = Mutex(0)
+
+    init(
+        configuration: HTTPServerConfiguration, router: HTTPRouter, logger: Logger,
+        onResponse: (@Sendable (RequestSummary) -> Void)?
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.logger = logger
+        self.onResponse = onResponse
+    }
+}
+
+/// One request's state across the access-handler calls libmicrohttpd makes for it.
+final class RequestContext: @unchecked Sendable {
+    // Touched on the polling thread only.
+    let method: HTTPMethod
+    let path: String
+    var body: [UInt8] = []
+    var bodyTooLarge = false
+    var dispatched = false
+    var route = "unmatched"
+    var started = ContinuousClock.now
+    // Written by the handler task before it resumes the connection, read after on the polling thread.
+    let answer = Mutex<HTTPResponse?>(nil)
+
+    init(method: HTTPMethod, path: String) {
+        self.method = method
+        self.path = path
+    }
+}
+
+private let accessHandler: MHD_AccessHandlerCallback = {
+    closure, connection, url, method, _, uploadData, uploadDataSize, requestContext in
+    guard let closure, let connection, let uploadDataSize, let requestContext else { return .NO }
+    let core = Unmanaged<ServerCore>.fromOpaque(closure).takeUnretainedValue()
+
+    // First call: headers only. Never answer here (libmicrohttpd would close the keep-alive connection),
+    // except to refuse a body that announces itself as too large.
+    guard let existing = requestContext.pointee else {
+        let context = RequestContext(
+            method: HTTPMethod(rawValue: method.map { String(cString: $0) } ?? "GET"),
+            path: url.map { String(cString: $0) } ?? "/")
+        requestContext.pointee = Unmanaged.passRetained(context).toOpaque()
+        core.inFlight.withLock { $0 += 1 }
+        if let length = lookupHeader(connection, "Content-Length").flatMap(Int.init) {
+            if length > core.configuration.maxBodyBytes {
+                context.bodyTooLarge = true
+                return queue(HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response, on: connection, core: core, context: context)
+            }
+            context.body.reserveCapacity(length)
+        }
+        return .YES
+    }
+    let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
+
+    // Body chunks.
+    if uploadDataSize.pointee > 0 {
+        let size = uploadDataSize.pointee
+        uploadDataSize.pointee = 0
+        if context.bodyTooLarge { return .NO }
+        if context.body.count + size > core.configuration.maxBodyBytes {
+            context.bodyTooLarge = true
+            context.body = []
+            let response = HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response
+            return queue(response, on: connection, core: core, context: context)
+        }
+        if let uploadData {
+            uploadData.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
+                context.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: size))
+            }
+        }
+        return .YES
+    }
+
+    // The body is complete, or the handler has finished and resumed the connection.
+    if context.dispatched {
+        guard let response = context.answer.withLock({ $0.take() }) else { return .YES }
+        return queue(response, on: connection, core: core, context: context)
+    }
+    if context.bodyTooLarge {
+        return queue(HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response, on: connection, core: core, context: context)
+    }
+    context.dispatched = true
+    context.started = ContinuousClock.now
+    switch core.router.resolve(context.method, context.path) {
+    case .notFound:
+        let error = HTTPError.notFound("no endpoint at \(context.path)")
+        return queue(error.response, on: connection, core: core, context: context)
+    case .methodNotAllowed(let allowed):
+        let error = HTTPError.methodNotAllowed(context.method, path: context.path, allowed: allowed)
+        return queue(error.response, on: connection, core: core, context: context)
+    case .handler(let handler, let pattern, let parameters):
+        context.route = pattern
+        let request = HTTPRequest(
+            method: context.method, path: context.path, query: collect(connection, .GET_ARGUMENT_KIND),
+            headers: HTTPHeaders(collect(connection, .HEADER_KIND)), body: context.body,
+            remoteAddress: clientAddress(connection), parameters: parameters)
+        context.body = []
+        core.suspended.withLock { $0 += 1 }
+        MHD_suspend_connection(connection)
+        let connectionAddress = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
+        let logger = core.logger
+        Task {
+            let response: HTTPResponse
+            do {
+                response = try await handler(request)
+            } catch let error as HTTPError {
+                response = error.response
+            } catch {
+                logger.error(
+                    "handler failed", metadata: ["path": "\(request.path)", "error": "\(String(describing: error))"])
+                response = HTTPError.internalServerError("internal error: \(error)").response
+            }
+            context.answer.withLock { $0 = response }
+            core.suspended.withLock { $0 -= 1 }
+            MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))
+        }
+        return .YES
+    }
+}
+
+private let completedHandler: MHD_RequestCompletedCallback = { closure, _, requestContext, _ in
+    guard let closure, let requestContext, let existing = requestContext.pointee else { return }
+    let core = Unmanaged<ServerCore>.fromOpaque(closure).takeUnretainedValue()
+    Unmanaged<RequestContext>.fromOpaque(existing).release()
+    requestContext.pointee = nil
+    core.inFlight.withLock { $0 -= 1 }
+}
+
+private let logHandler: failoverd_mhd_log_callback = { closure, message in
+    guard let closure, let message else { return }
+    let core = Unmanaged<ServerCore>.fromOpaque(closure).takeUnretainedValue()
+    core.logger.warning("libmicrohttpd: \(String(cString: message))")
+}
+
+private func queue(
+    _ response: HTTPResponse, on connection: OpaquePointer, core: ServerCore, context: RequestContext
+) -> MHD_Result {
+    let result = response.body.withUnsafeBytes { bytes -> MHD_Result in
+        guard
+            let handle = MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        else { return .NO }
+        defer { MHD_destroy_response(handle) }
+        for (name, value) in response.headers {
+            _ = MHD_add_response_header(handle, name, value)
+        }
+        return MHD_queue_response(connection, UInt32(response.status), handle)
+    }
+    core.onResponse?(
+        RequestSummary(
+            method: context.method, route: context.route, status: response.status,
+            duration: ContinuousClock.now - context.started))
+    return result
+}
+
+private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
+    MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
+}
+
+private final class ValueCollector {
+    var values: [(name: String, value: String)] = []
+}
+
+private func collect(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(name: String, value: String)] {
+    let collector = ValueCollector()
+    withExtendedLifetime(collector) {
+        _ = MHD_get_connection_values(
+            connection, kind,
+            { closure, _, key, value in
+                guard let closure, let key else { return .YES }
+                let collector = Unmanaged<ValueCollector>.fromOpaque(closure).takeUnretainedValue()
+                collector.values.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+                return .YES
+            }, Unmanaged.passUnretained(collector).toOpaque())
+    }
+    return collector.values
+}
+
+private func clientAddress(_ connection: OpaquePointer) -> String {
+    var buffer = [CChar](repeating: 0, count: 64)
+    let status = buffer.withUnsafeMutableBufferPointer { failoverd_mhd_client_address(connection, $0.baseAddress, $0.count) }
+    guard status == 0 else { return "" }
+    return String(decoding: buffer.prefix { $0 != 0 }.map(UInt8.init), as: UTF8.self)
+}
+
+extension HTTPHeaders {
+    init(_ pairs: [(name: String, value: String)]) {
+        self.init()
+        for pair in pairs { add(name: pair.name, value: pair.value) }
+    }
+}
