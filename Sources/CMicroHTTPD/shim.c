@@ -57,18 +57,23 @@ struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, c
     target.callback = settings->log_handler;
     target.context = settings->log_context;
 
-    unsigned int threads = settings->thread_pool_size > 1 ? settings->thread_pool_size : 0;
-    size_t memory_limit = settings->connection_memory_limit;
+    unsigned int threads = settings->thread_pool_size > 1 ? settings->thread_pool_size : 1;
+    size_t memory_limit = settings->connection_memory_limit > 0 ? settings->connection_memory_limit : (size_t)32768;
+    /* The logger goes first so that libmicrohttpd routes every later message through it. A pool of one
+       thread is expressed by leaving the option out (libmicrohttpd warns about an explicit 0 or 1). */
+    struct MHD_OptionItem options[] = {
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)forward_log, (void *)&target},
+        {MHD_OPTION_SOCK_ADDR, 0, (void *)&address},
+        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)settings->connection_limit, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)settings->connection_timeout, NULL},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)settings->completed_handler, settings->completed_context},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)memory_limit, NULL},
+        {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
     struct MHD_Daemon *daemon = MHD_start_daemon(
         flags, settings->port, NULL, NULL, settings->access_handler, settings->access_context,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
-        MHD_OPTION_CONNECTION_LIMIT, settings->connection_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, settings->connection_timeout,
-        MHD_OPTION_NOTIFY_COMPLETED, settings->completed_handler, settings->completed_context,
-        MHD_OPTION_EXTERNAL_LOGGER, forward_log, (void *)&target,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit > 0 ? memory_limit : (size_t)32768,
-        MHD_OPTION_END);
+        MHD_OPTION_ARRAY, options, MHD_OPTION_END);
     if (daemon == NULL) {
         snprintf(error, error_len, "cannot listen on %s:%u (address in use, not local, or not permitted)",
                  host ? host : "*", (unsigned)settings->port);

@@ -1,0 +1,32 @@
+import FailoverCore
+
+/// The whole configuration of a failoverd instance, as read from YAML or taken from the embedded defaults.
+public struct FailoverConfiguration: Sendable, Hashable {
+    /// The HTTP server: listen address, limits, inbound auth.
+    public var server: ServerSettings
+    /// The SQLite state file.
+    public var storage: StorageSettings
+    /// The webhook ingest path (group commit).
+    public var ingest: IngestSettings
+    /// Named DNS provider accounts, in file order.
+    public var providers: [ProviderAccountConfiguration]
+
+    /// Creates a configuration; every parameter defaults to the embedded defaults.
+    public init(
+        server: ServerSettings = .init(), storage: StorageSettings = .init(), ingest: IngestSettings = .init(),
+        providers: [ProviderAccountConfiguration] = []
+    ) {
+        self.server = server
+        self.storage = storage
+        self.ingest = ingest
+        self.providers = providers
+    }
+
+    /// The embedded defaults `failoverd serve` runs on without a configuration file.
+    public static let defaults = FailoverConfiguration()
+
+    /// The provider account with this name.
+    public func provider(named name: String) -> ProviderAccountConfiguration? {
+        providers.first { $0.name == name }
+    }
+}

@@ -1,0 +1,62 @@
+/// A DigitalOcean record as the API sends it; unused fields are `null`.
+struct DigitalOceanRecord: Decodable, Sendable, Hashable {
+    var id: Int
+    var type: String
+    var name: String
+    var data: String
+    var priority: Int?
+    var port: Int?
+    var ttl: Int?
+    var weight: Int?
+    var flags: Int?
+    var tag: String?
+}
+
+/// `{"domain_records": [...], "links": {"pages": {...}}, "meta": {"total": N}}`.
+struct DigitalOceanRecordPage: Decodable, Sendable {
+    struct Links: Decodable, Sendable {
+        struct Pages: Decodable, Sendable {
+            var first: String?
+            var prev: String?
+            var next: String?
+            var last: String?
+        }
+        var pages: Pages?
+    }
+    struct Meta: Decodable, Sendable {
+        var total: Int
+    }
+    var domain_records: [DigitalOceanRecord]
+    var links: Links?
+    var meta: Meta?
+}
+
+/// `{"domain_record": {...}}`.
+struct DigitalOceanRecordEnvelope: Decodable, Sendable {
+    var domain_record: DigitalOceanRecord
+}
+
+/// `{"domain": {"name": ..., "ttl": ..., "zone_file": ...}}`.
+struct DigitalOceanDomainEnvelope: Decodable, Sendable {
+    struct Domain: Decodable, Sendable {
+        var name: String
+        var ttl: Int?
+        var zone_file: String?
+    }
+    var domain: Domain
+}
+
+/// `{"id": "not_found", "message": "...", "request_id": "..."}`.
+struct DigitalOceanError: Decodable, Sendable {
+    var id: String
+    var message: String
+    var request_id: String?
+}
+
+/// Body of POST and PUT: always the full record (a partial PUT of a CNAME fails with 422).
+struct DigitalOceanWriteRecord: Encodable, Sendable {
+    var type: String
+    var name: String
+    var data: String
+    var ttl: Int
+}

@@ -1,0 +1,52 @@
+import FailoverCore
+import FailoverHTTPClient
+import Logging
+
+/// Builds the ``DNSProvider`` for a configured account.
+public enum ProviderFactory {
+    /// Creates the provider of `account`, authenticating with `token` (already read from its source).
+    ///
+    /// The HTTP client takes the account's timeouts, CA file and retry budget.
+    /// - Parameters:
+    ///   - timing: clocks, sleep and jitter of the retry loop; tests pass instant ones. Default: the real ones.
+    /// - Throws: ``DNSProviderError`` (``DNSProviderError/isConfigurationError``) for an empty token or a base URL
+    ///   that is not `http://` or `https://`.
+    public static func make(
+        account: ProviderAccountConfiguration, token: String, logger: Logger, timing: HTTPRetryTiming = .system
+    ) throws(DNSProviderError) -> any DNSProvider {
+        let bearer = BearerToken(token)
+        guard !bearer.isEmpty else {
+            throw .configuration(account: account.name, "the API token read from \(account.token) is empty")
+        }
+        let base = account.baseURL.trimmingWhitespaceForURL
+        let lowered = base.lowercased()
+        guard (lowered.hasPrefix("https://") || lowered.hasPrefix("http://")), base.count > "https://".count - 1
+        else {
+            throw .configuration(account: account.name, "the base URL \(base) is not an http:// or https:// URL")
+        }
+        let configuration = HTTPClientConfiguration(
+            connectTimeout: account.connectTimeout, requestTimeout: account.requestTimeout, caFile: account.caFile,
+            retryPolicy: HTTPRetryPolicy(maxAttempts: account.maxAttempts, maxRetryDuration: account.maxRetryDuration),
+            timing: timing)
+        let client = HTTPClient(configuration: configuration, logger: logger)
+        switch account.kind {
+        case .linode:
+            return LinodeProvider(
+                accountName: account.name, baseURL: base, token: bearer, tokenSource: account.token.description,
+                client: client, logger: logger)
+        case .digitalocean:
+            return DigitalOceanProvider(
+                accountName: account.name, baseURL: base, token: bearer, tokenSource: account.token.description,
+                client: client, logger: logger)
+        }
+    }
+}
+
+extension String {
+    fileprivate var trimmingWhitespaceForURL: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,99 @@
+import FailoverCore
+import FailoverHTTPServer
+import FailoverStore
+import Foundation
+import Prometheus
+
+/// Every metric failoverd exposes on `/metrics`, registered once at start.
+public final class ServiceMetrics: Sendable {
+    /// The registry the `/metrics` endpoint renders.
+    public let registry: PrometheusCollectorRegistry
+
+    private let webhookOutcomes: [String: Counter]
+    private let alertTransitions: [EpisodeTransition: Counter]
+    private let truncatedAlerts: Counter
+    private let batchesCommitted: Counter
+    private let batchesFailed: Counter
+    private let batchSize: ValueHistogram
+    private let commitDuration: DurationHistogram
+    let ingestPending: Gauge
+    let episodesFiring: Gauge
+    let episodesResolved: Gauge
+
+    /// The webhook outcomes counted in `failoverd_webhook_requests_total{outcome}`.
+    public static let webhookOutcomeNames = [
+        "accepted", "bad_request", "unauthorized", "payload_too_large", "unsupported_media_type", "unavailable",
+    ]
+
+    /// Creates and registers the metrics.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var outcomes: [String: Counter] = [:]
+        for outcome in Self.webhookOutcomeNames {
+            outcomes[outcome] = registry.makeCounter(
+                name: "failoverd_webhook_requests_total", labels: [("outcome", outcome)],
+                help: "Webhook requests by outcome.")
+        }
+        webhookOutcomes = outcomes
+        var transitions: [EpisodeTransition: Counter] = [:]
+        for transition in EpisodeTransition.allCases {
+            transitions[transition] = registry.makeCounter(
+                name: "failoverd_webhook_alerts_total", labels: [("transition", transition.rawValue)],
+                help: "Alerts in committed webhooks, by what they did to their episode.")
+        }
+        alertTransitions = transitions
+        truncatedAlerts = registry.makeCounter(
+            name: "failoverd_webhook_truncated_alerts_total",
+            help: "Alerts Alertmanager left out of webhooks because of max_alerts.")
+        batchesCommitted = registry.makeCounter(
+            name: "failoverd_ingest_batches_total", labels: [("result", "committed")],
+            help: "Group-commit transactions by result.")
+        batchesFailed = registry.makeCounter(
+            name: "failoverd_ingest_batches_total", labels: [("result", "failed")],
+            help: "Group-commit transactions by result.")
+        batchSize = registry.makeValueHistogram(
+            name: "failoverd_ingest_batch_size", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+            help: "Webhooks committed per transaction.")
+        commitDuration = registry.makeDurationHistogram(
+            name: "failoverd_ingest_commit_duration_seconds",
+            buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+                .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                .seconds(1)],
+            help: "Time of one group-commit transaction, fsync included.")
+        ingestPending = registry.makeGauge(
+            name: "failoverd_ingest_pending", help: "Webhooks waiting for a commit.")
+        episodesFiring = registry.makeGauge(
+            name: "failoverd_episodes", labels: [("state", "firing")], help: "Episodes by state.")
+        episodesResolved = registry.makeGauge(
+            name: "failoverd_episodes", labels: [("state", "resolved")], help: "Episodes by state.")
+        registry.makeGauge(
+            name: "failoverd_build_info", labels: [("version", FailoverdBuild.version)],
+            help: "Always 1; the version in a label."
+        ).set(Double(1))
+        registry.makeGauge(
+            name: "failoverd_start_time_seconds", help: "When the process started, in seconds since the epoch."
+        ).set(Date().timeIntervalSince1970)
+    }
+
+    /// Counts one webhook request by outcome.
+    public func countWebhook(outcome: String) {
+        webhookOutcomes[outcome]?.increment()
+    }
+
+    /// Counts alerts Alertmanager truncated.
+    func countTruncated(_ count: Int) {
+        if count > 0 { truncatedAlerts.increment(by: Int64(count)) }
+    }
+
+    /// Records one group-commit transaction.
+    public func record(batch report: IngestWriter.BatchReport) {
+        if report.committed {
+            batchesCommitted.increment()
+            batchSize.record(Double(report.deliveries))
+            commitDuration.record(report.duration)
+            for transition in report.transitions { alertTransitions[transition]?.increment() }
+        } else {
+            batchesFailed.increment()
+        }
+    }
+}

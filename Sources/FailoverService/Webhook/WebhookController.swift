@@ -1,0 +1,105 @@
+import Crypto
+import FailoverCore
+import FailoverHTTPServer
+import FailoverStore
+import Foundation
+import Logging
+
+/// `POST /webhook`: authenticate, validate, store durably with group commit, then answer 200.
+///
+/// Every refusal changes nothing and says what is wrong: 401 bad credentials, 415 not JSON, 400 not a v4
+/// webhook, 503 when the commit failed (Alertmanager then retries). 413 is the server's body cap.
+struct WebhookController: Sendable {
+    let authenticator: CallerAuthenticator
+    let writer: IngestWriter
+    let metrics: ServiceMetrics
+    let logger: Logger
+
+    func register(in router: inout HTTPRouter) {
+        router.on(.post, "/webhook") { request in try await accept(request) }
+    }
+
+    func accept(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        let caller: String?
+        do {
+            caller = try authenticator.authenticate(request)
+        } catch {
+            metrics.countWebhook(outcome: "unauthorized")
+            logger.warning("webhook refused: \(error.message)", metadata: ["remote": "\(request.remoteAddress)"])
+            throw error
+        }
+        guard let mediaType = request.mediaType, mediaType == "application/json" || mediaType.hasSuffix("+json") else {
+            metrics.countWebhook(outcome: "unsupported_media_type")
+            let sent = request.headers["Content-Type"].map { "\"\($0)\"" } ?? "none"
+            throw .unsupportedMediaType("Content-Type must be application/json, got \(sent)")
+        }
+        let webhook: AlertmanagerWebhook
+        do {
+            webhook = try AlertmanagerWebhook.decode(request.body)
+        } catch {
+            metrics.countWebhook(outcome: "bad_request")
+            logger.warning(
+                "webhook rejected: \(error.message)",
+                metadata: ["remote": "\(request.remoteAddress)", "bytes": "\(request.body.count)"])
+            throw .badRequest(error.message, reason: error.kind)
+        }
+        let digest = SHA256.hash(data: request.body).hexadecimal
+        let delivery = PreparedDelivery(
+            webhook: webhook, body: Data(request.body), bodySHA256: digest,
+            receivedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000), remoteAddress: request.remoteAddress,
+            authenticatedAs: caller)
+        switch await writer.submit(delivery) {
+        case .failure(let error):
+            metrics.countWebhook(outcome: "unavailable")
+            throw .serviceUnavailable(error.message, reason: error.reason, retryAfterSeconds: 1)
+        case .success(let receipt):
+            metrics.countWebhook(outcome: "accepted")
+            metrics.countTruncated(webhook.truncatedAlerts)
+            if webhook.truncatedAlerts > 0 {
+                logger.warning(
+                    "Alertmanager truncated alerts from a notification (max_alerts)",
+                    metadata: ["group_key": "\(webhook.groupKey)", "truncated": "\(webhook.truncatedAlerts)"])
+            }
+            do {
+                return try .json(WebhookAcknowledgement(receipt))
+            } catch {
+                throw .internalServerError("cannot encode the acknowledgement")
+            }
+        }
+    }
+}
+
+/// The 200 answer: what was stored.
+struct WebhookAcknowledgement: Encodable {
+    struct Alert: Encodable {
+        var fingerprint: String
+        var startsAt: String
+        var episode: Int64
+        var transition: String
+    }
+
+    var status = "accepted"
+    var delivery: Int64
+    var alerts: [Alert]
+
+    init(_ receipt: IngestReceipt) {
+        delivery = receipt.deliveryID
+        alerts = receipt.alerts.map {
+            Alert(fingerprint: $0.fingerprint, startsAt: $0.startsAt, episode: $0.episodeID, transition: $0.transition.rawValue)
+        }
+    }
+}
+
+extension SHA256Digest {
+    /// Lower-case hexadecimal text of the digest.
+    var hexadecimal: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(SHA256Digest.byteCount * 2)
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

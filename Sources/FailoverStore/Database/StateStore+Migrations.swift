@@ -1,0 +1,75 @@
+import GRDB
+
+extension StateStore {
+    /// The schema, as an append-only list of migrations; never edit one that has shipped.
+    ///
+    /// - `deliveries`: every webhook request that was acknowledged, its body and digest.
+    /// - `episodes`: one row per `(fingerprint, starts_at)`: the unit the runbook engine acts on exactly once.
+    /// - `delivery_alerts`: which episode each alert of each delivery touched, and how.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_deliveries_episodes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE deliveries (
+                        id INTEGER PRIMARY KEY,
+                        received_at_ms INTEGER NOT NULL,
+                        remote_address TEXT NOT NULL,
+                        authenticated_as TEXT,
+                        group_key TEXT NOT NULL,
+                        receiver TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('firing', 'resolved')),
+                        alert_count INTEGER NOT NULL,
+                        firing_count INTEGER NOT NULL,
+                        resolved_count INTEGER NOT NULL,
+                        truncated_alerts INTEGER NOT NULL,
+                        body_sha256 TEXT NOT NULL,
+                        body BLOB
+                    );
+                    CREATE INDEX deliveries_group_key ON deliveries (group_key, id);
+                    CREATE INDEX deliveries_body_sha256 ON deliveries (body_sha256);
+                    CREATE INDEX deliveries_received_at ON deliveries (received_at_ms);
+
+                    CREATE TABLE episodes (
+                        id INTEGER PRIMARY KEY,
+                        fingerprint TEXT NOT NULL,
+                        starts_at TEXT NOT NULL,
+                        alertname TEXT NOT NULL,
+                        labels TEXT NOT NULL,
+                        annotations TEXT NOT NULL,
+                        generator_url TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),
+                        seen_firing INTEGER NOT NULL,
+                        ends_at TEXT,
+                        opened_at_ms INTEGER NOT NULL,
+                        first_delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+                        resolved_at_ms INTEGER,
+                        resolved_delivery_id INTEGER REFERENCES deliveries (id),
+                        last_seen_ms INTEGER NOT NULL,
+                        last_delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+                        duplicates INTEGER NOT NULL DEFAULT 0,
+                        stale_firings INTEGER NOT NULL DEFAULT 0,
+                        UNIQUE (fingerprint, starts_at)
+                    );
+                    CREATE INDEX episodes_state ON episodes (state, id);
+                    CREATE INDEX episodes_alertname ON episodes (alertname, id);
+
+                    CREATE TABLE delivery_alerts (
+                        delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+                        position INTEGER NOT NULL,
+                        episode_id INTEGER NOT NULL REFERENCES episodes (id),
+                        status TEXT NOT NULL,
+                        transition TEXT NOT NULL,
+                        PRIMARY KEY (delivery_id, position)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX delivery_alerts_episode ON delivery_alerts (episode_id);
+
+                    CREATE TABLE service_heartbeat (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        written_at_ms INTEGER NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import Logging
+
+/// failoverd's durable state: one SQLite database in WAL mode with `synchronous=FULL`.
+///
+/// One connection writes (owned by ``IngestWriter``), several read (operator queries); readers never block
+/// the writer. Opening runs the versioned migrations.
+public final class StateStore: Sendable {
+    /// The file's path.
+    public let path: String
+    let pool: DatabasePool
+    let logger: Logger
+
+    /// Opens (creating if needed) the database at `path`, its directory included, and migrates it.
+    ///
+    /// - Parameter busyTimeout: how long a write waits for a lock another connection holds.
+    public init(path: String, busyTimeout: Duration = .seconds(5), logger: Logger) throws(StoreError) {
+        self.path = path
+        self.logger = logger
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotOpen(path, reason: "cannot create directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        let seconds = Double(busyTimeout.components.seconds) + Double(busyTimeout.components.attoseconds) / 1e18
+        configuration.busyMode = .timeout(seconds)
+        configuration.maximumReaderCount = 4
+        configuration.label = "failoverd"
+        configuration.prepareDatabase { db in
+            // Every commit reaches the disk before it returns: an acknowledged webhook survives power loss.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw .cannotOpen(path, reason: String(describing: error))
+        }
+    }
+
+    /// The schema version applied last (the newest migration's identifier).
+    public func schemaVersion() throws(StoreError) -> String? {
+        do {
+            return try pool.read { db in try Self.migrator.appliedMigrations(db).last }
+        } catch {
+            throw .queryFailed(String(describing: error))
+        }
+    }
+
+    /// Checkpoints the WAL into the main file and closes every connection. Call once, after the writer stopped.
+    public func close() {
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try pool.close()
+        } catch {
+            logger.warning("closing the database failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

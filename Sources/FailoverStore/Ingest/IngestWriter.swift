@@ -1,0 +1,190 @@
+import FailoverCore
+import Foundation
+import GRDB
+import Logging
+
+/// The single writer of webhook deliveries, with group commit.
+///
+/// Requests hand their prepared delivery to ``submit(_:)`` and wait. One dedicated thread takes everything that
+/// is waiting (up to ``IngestSettings``' batch size), applies it in one transaction, commits once (one fsync
+/// for the whole batch) and then answers every waiter. Nobody is answered before the commit has returned, and
+/// a failed commit answers every member of the batch with an error while storing none of them.
+///
+/// The queue is bounded: past `maxPending` waiting deliveries, ``submit(_:)`` fails at once with
+/// ``IngestError/overloaded(pending:)``.
+public final class IngestWriter: @unchecked Sendable {
+    /// What the writer reports after each transaction, for metrics.
+    public struct BatchReport: Sendable {
+        /// Deliveries in the batch.
+        public var deliveries: Int
+        /// Whether the commit succeeded.
+        public var committed: Bool
+        /// Time spent in the transaction, commit included.
+        public var duration: Duration
+        /// Per-alert transitions applied (empty when the commit failed).
+        public var transitions: [EpisodeTransition]
+    }
+
+    private enum Work {
+        case delivery(PreparedDelivery, CheckedContinuation<Result<IngestReceipt, IngestError>, Never>)
+        case probe(Int64, CheckedContinuation<Result<Void, IngestError>, Never>)
+    }
+
+    private let store: StateStore
+    private let maxBatchSize: Int
+    private let maxPending: Int
+    private let logger: Logger
+    private let onBatch: (@Sendable (BatchReport) -> Void)?
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var pending: [Work] = []
+    private var accepting = true
+    private var running = false
+    private var stopped = false
+
+    /// Creates a writer over the store and starts its thread.
+    public init(
+        store: StateStore, maxBatchSize: Int = 256, maxPending: Int = 4096, logger: Logger,
+        onBatch: (@Sendable (BatchReport) -> Void)? = nil
+    ) {
+        self.store = store
+        self.maxBatchSize = max(1, maxBatchSize)
+        self.maxPending = max(1, maxPending)
+        self.logger = logger
+        self.onBatch = onBatch
+        pending.reserveCapacity(min(maxPending, 1024))
+        running = true
+        let thread = Thread { [self] in run() }
+        thread.name = "failoverd-ingest-writer"
+        thread.start()
+    }
+
+    /// Deliveries waiting for a commit right now.
+    public var pendingCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return pending.count
+    }
+
+    /// Stores one delivery durably; returns after its transaction has committed.
+    public func submit(_ delivery: PreparedDelivery) async -> Result<IngestReceipt, IngestError> {
+        await withCheckedContinuation { continuation in
+            if let refusal = enqueue(.delivery(delivery, continuation)) {
+                continuation.resume(returning: .failure(refusal))
+            }
+        }
+    }
+
+    /// Commits a heartbeat through the writer: succeeds only when the database takes writes.
+    public func probe() async -> Result<Void, IngestError> {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return await withCheckedContinuation { continuation in
+            if let refusal = enqueue(.probe(now, continuation)) {
+                continuation.resume(returning: .failure(refusal))
+            }
+        }
+    }
+
+    /// Refuses new work, commits everything already waiting, and stops the thread. Returns when it has stopped.
+    public func shutdown() {
+        condition.lock()
+        accepting = false
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
+    }
+
+    private func enqueue(_ work: Work) -> IngestError? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard accepting else { return .shuttingDown }
+        guard pending.count < maxPending else { return .overloaded(pending: pending.count) }
+        pending.append(work)
+        condition.signal()
+        return nil
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && accepting { condition.wait() }
+            if pending.isEmpty && !accepting {
+                running = false
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let count = min(pending.count, maxBatchSize)
+            let batch = Array(pending.prefix(count))
+            pending.removeFirst(count)
+            condition.unlock()
+            commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Work]) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var receipts: [IngestReceipt?] = []
+        var transitions: [EpisodeTransition] = []
+        let outcome: Result<Void, IngestError>
+        do {
+            try store.pool.write { db in
+                receipts = []
+                transitions = []
+                for work in batch {
+                    switch work {
+                    case .delivery(let delivery, _):
+                        let receipt = try Self.apply(delivery, in: db)
+                        transitions.append(contentsOf: receipt.alerts.map(\.transition))
+                        receipts.append(receipt)
+                    case .probe(let now, _):
+                        try db.cachedStatement(
+                            sql: """
+                                INSERT INTO service_heartbeat (id, written_at_ms) VALUES (1, ?)
+                                ON CONFLICT (id) DO UPDATE SET written_at_ms = excluded.written_at_ms
+                                """
+                        ).execute(arguments: [now])
+                        receipts.append(nil)
+                    }
+                }
+            }
+            outcome = .success(())
+        } catch {
+            logger.error(
+                "ingest commit failed; answering the batch with 503",
+                metadata: ["deliveries": "\(batch.count)", "error": "\(error)"])
+            outcome = .failure(.commitFailed(Self.describe(error)))
+        }
+        onBatch?(
+            BatchReport(
+                deliveries: batch.count, committed: (try? outcome.get()) != nil, duration: clock.now - started,
+                transitions: (try? outcome.get()) != nil ? transitions : []))
+        for (index, work) in batch.enumerated() {
+            switch (work, outcome) {
+            case (.delivery(_, let continuation), .success):
+                continuation.resume(returning: .success(receipts[index]!))
+            case (.delivery(_, let continuation), .failure(let error)):
+                continuation.resume(returning: .failure(error))
+            case (.probe(_, let continuation), .success):
+                continuation.resume(returning: .success(()))
+            case (.probe(_, let continuation), .failure(let error)):
+                continuation.resume(returning: .failure(error))
+            }
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return "database is locked"
+            case .SQLITE_FULL: return "database or disk is full"
+            case .SQLITE_IOERR: return "disk I/O error"
+            case .SQLITE_READONLY: return "database is read-only"
+            default: return error.message ?? "SQLite error \(error.resultCode.rawValue)"
+            }
+        }
+        return String(describing: error)
+    }
+}
