@@ -114,7 +114,7 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
 
-        .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore"]),
+        .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore", "FailoverTestSupport"]),
         .testTarget(name: "FailoverConfigTests", dependencies: ["FailoverConfig", "FailoverCore"]),
         .testTarget(
             name: "FailoverHTTPServerTests",
@@ -135,7 +135,6 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "FailoverDNSTests",
