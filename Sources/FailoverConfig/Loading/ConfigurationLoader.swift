@@ -39,9 +39,15 @@ public enum ConfigurationLoader {
     private static func problem(fromYAMLError error: any Error) -> ConfigurationProblem {
         if let yamlError = error as? YamlError {
             switch yamlError {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
                 return ConfigurationProblem(
                     line: mark.line, column: mark.column, path: "", message: "invalid YAML: \(problem)")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+                return ConfigurationProblem(
+                    line: context.mark.line, column: context.mark.column, path: "",
+                    message: "duplicate key \(keys) in this mapping")
             default:
                 break
             }
@@ -137,10 +143,12 @@ struct NodeReader {
         var username: String?
         var password: SecretReference?
         var passwordSources = 0
+        var inlineSecret = false
         for (key, value) in entries {
             switch key {
             case "username": username = string(value, path: path + ".username")
             case "password":
+                inlineSecret = true
                 report(value, path + ".password", "secrets never sit in the configuration file: use password_file or password_env")
             case "password_file", "password_env":
                 passwordSources += 1
@@ -154,7 +162,7 @@ struct NodeReader {
             return nil
         }
         guard let password else {
-            report(node, path, "password_file or password_env is required")
+            if !inlineSecret { report(node, path, "password_file or password_env is required") }
             return nil
         }
         return BasicAuthSettings(username: username, password: password)
@@ -210,6 +218,7 @@ struct NodeReader {
             var requestTimeout = Duration.seconds(30)
             var maxAttempts = 5
             var maxRetryDuration = Duration.seconds(60)
+            var inlineSecret = false
             for (key, field) in fields {
                 let fieldPath = path + "." + key
                 switch key {
@@ -221,6 +230,7 @@ struct NodeReader {
                         report(field, fieldPath, "unknown provider type \"\(text)\"; known types: \(known)")
                     }
                 case "token":
+                    inlineSecret = true
                     report(field, fieldPath, "secrets never sit in the configuration file: use token_file or token_env")
                 case "token_file", "token_env":
                     tokenSources += 1
@@ -255,7 +265,7 @@ struct NodeReader {
                 continue
             }
             guard let token else {
-                if tokenSources == 0 { report(value, path, "token_file or token_env is required") }
+                if tokenSources == 0 && !inlineSecret { report(value, path, "token_file or token_env is required") }
                 continue
             }
             accounts.append(
