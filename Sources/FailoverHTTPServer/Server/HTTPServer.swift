@@ -139,6 +139,7 @@ final class RequestContext: @unchecked Sendable {
     let path: String
     var body: [UInt8] = []
     var bodyTooLarge = false
+    var discardedBytes = 0
     var dispatched = false
     var route = "unmatched"
     var started = ContinuousClock.now
@@ -179,12 +180,19 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     if uploadDataSize.pointee > 0 {
         let size = uploadDataSize.pointee
         uploadDataSize.pointee = 0
-        if context.bodyTooLarge { return .NO }
+        if context.bodyTooLarge {
+            // Keep reading (and dropping) so the 413 can be sent once the request ends; give up on senders
+            // that stream far beyond the cap.
+            context.discardedBytes += size
+            return context.discardedBytes > 16 * core.configuration.maxBodyBytes ? .NO : .YES
+        }
         if context.body.count + size > core.configuration.maxBodyBytes {
+            // Bodies without Content-Length (chunked) only show their size as they arrive: drop what came,
+            // answer 413 when the request is complete (libmicrohttpd cannot answer in the middle of a body).
             context.bodyTooLarge = true
+            context.discardedBytes = context.body.count + size
             context.body = []
-            let response = HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response
-            return queue(response, on: connection, core: core, context: context)
+            return .YES
         }
         if let uploadData {
             uploadData.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
