@@ -39,6 +39,7 @@ public final class IngestWriter: @unchecked Sendable {
     // Guarded by `condition`.
     private let condition = NSCondition()
     private var pending: [Work] = []
+    private var committing = 0
     private var accepting = true
     private var running = false
     private var stopped = false
@@ -65,6 +66,13 @@ public final class IngestWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return pending.count
+    }
+
+    /// Deliveries and probes in the transaction being committed right now (0 when idle).
+    public var committingCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return committing
     }
 
     /// Stores one delivery durably; returns after its transaction has committed.
@@ -118,8 +126,12 @@ public final class IngestWriter: @unchecked Sendable {
             let count = min(pending.count, maxBatchSize)
             let batch = Array(pending.prefix(count))
             pending.removeFirst(count)
+            committing = count
             condition.unlock()
             commit(batch)
+            condition.lock()
+            committing = 0
+            condition.unlock()
         }
     }
 

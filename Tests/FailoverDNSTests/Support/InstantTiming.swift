@@ -1,13 +1,15 @@
 import FailoverHTTPClient
+import Foundation
 import Synchronization
 
 /// Retry timing for tests: sleeping returns at once and advances a virtual clock, jitter is the full ceiling.
 final class InstantTiming: Sendable {
     private let state = Mutex<(elapsed: Duration, waits: [Duration])>((.zero, []))
-    /// The wall-clock epoch seconds the timing reports.
+    /// The wall-clock epoch seconds the timing reports at virtual time zero.
     let epoch: Double
 
-    init(epoch: Double = 1_700_000_000) { self.epoch = epoch }
+    /// Creates timing whose wall clock starts at `epoch` (default: now).
+    init(epoch: Double = Date().timeIntervalSince1970) { self.epoch = epoch }
 
     /// Every wait the retry loop asked for, in order.
     var waits: [Duration] { state.withLock { $0.waits } }
