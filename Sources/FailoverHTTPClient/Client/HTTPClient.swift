@@ -67,6 +67,7 @@ public final class HTTPClient: Sendable {
                     throw failure
                 }
             }
+            print("DEBUGRETRY \(request) attempt=\(attempt) outcome=\(outcome)")
             logger.warning(
                 "retrying HTTP request",
                 metadata: [

@@ -165,6 +165,9 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             path: url.map { String(cString: $0) } ?? "/")
         requestContext.pointee = Unmanaged.passRetained(context).toOpaque()
         core.inFlight.withLock { $0 += 1 }
+        if case .handler(_, let pattern, _) = core.router.resolve(context.method, context.path) {
+            context.route = pattern
+        }
         if let length = lookupHeader(connection, "Content-Length").flatMap(Int.init) {
             if length > core.configuration.maxBodyBytes {
                 context.bodyTooLarge = true
@@ -219,8 +222,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     case .methodNotAllowed(let allowed):
         let error = HTTPError.methodNotAllowed(context.method, path: context.path, allowed: allowed)
         return queue(error.response, on: connection, core: core, context: context)
-    case .handler(let handler, let pattern, let parameters):
-        context.route = pattern
+    case .handler(let handler, _, let parameters):
         let request = HTTPRequest(
             method: context.method, path: context.path, query: collect(connection, .GET_ARGUMENT_KIND),
             headers: HTTPHeaders(collect(connection, .HEADER_KIND)), body: context.body,

@@ -65,7 +65,14 @@ public final class FailoverService: Sendable {
                 host: server.listenAddress.host, port: server.listenAddress.port,
                 maxBodyBytes: server.maxRequestBodyBytes, connectionLimit: server.maxConnections,
                 connectionTimeoutSeconds: Int(server.connectionTimeout.components.seconds)),
-            router: router, logger: logger, onResponse: { summary in httpMetrics.record(summary) })
+            router: router, logger: logger,
+            onResponse: { summary in
+                httpMetrics.record(summary)
+                // The body cap is enforced by the server before the webhook handler runs.
+                if summary.route == "/webhook" && summary.status == 413 {
+                    metrics.countWebhook(outcome: "payload_too_large")
+                }
+            })
         if authenticator.isOpen {
             logger.warning(
                 "POST /webhook accepts unauthenticated requests: set server.auth.webhook in the configuration")
