@@ -146,7 +146,11 @@ let package = Package(
         ),
         .testTarget(
             name: "FailoverEndToEndTests",
-            dependencies: ["FailoverTestSupport", "FailoverCore"]
+            dependencies: [
+                "FailoverTestSupport", "FailoverCore", "FailoverHTTPServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -1,0 +1,49 @@
+import FailoverTestSupport
+import Foundation
+
+/// Runs `failoverd` with arguments to completion and returns its exit status and output.
+func runFailoverd(_ arguments: [String], directory: String? = nil) async throws -> (status: Int32, output: String) {
+    let log = NSTemporaryDirectory() + "failoverd-run-\(UUID().uuidString.prefix(8)).log"
+    defer { try? FileManager.default.removeItem(atPath: log) }
+    let process = try ChildProcess(
+        executable: PackagePaths.failoverdBinary, arguments: arguments, directory: directory, logPath: log)
+    guard let status = await process.waitForExit(timeout: .seconds(30)) else {
+        await process.stop()
+        throw EndToEndError("failoverd \(arguments.joined(separator: " ")) did not exit")
+    }
+    return (status, process.output)
+}
+
+/// A failure of the end-to-end harness itself.
+struct EndToEndError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A `failoverd serve` process on a free port with its state in `directory`.
+final class ServeProcess: @unchecked Sendable {
+    let process: ChildProcess
+    let port: UInt16
+
+    init(directory: TemporaryDirectory, extraArguments: [String] = [], port: UInt16? = nil) async throws {
+        self.port = try port ?? FreePort.next()
+        process = try ChildProcess(
+            executable: PackagePaths.failoverdBinary,
+            arguments: ["serve", "--web.listen-address", "127.0.0.1:\(self.port)", "--storage.path",
+                directory.file("data/failoverd.db")] + extraArguments,
+            directory: directory.path, logPath: directory.file("failoverd-\(UUID().uuidString.prefix(6)).log"))
+        try await waitUntilReady()
+    }
+
+    func waitUntilReady(timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            if let response = try? await TestHTTP.send(port: port, "GET", "/-/ready"), response.status == 200 {
+                return
+            }
+            guard process.isRunning else { throw EndToEndError("failoverd exited:\n\(process.output)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw EndToEndError("failoverd did not become ready:\n\(process.output)")
+    }
+}
