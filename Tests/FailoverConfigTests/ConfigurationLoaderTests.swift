@@ -59,7 +59,9 @@ struct ConfigurationLoaderTests {
         #expect(
             configuration.server.auth.webhook.basicAuth
                 == BasicAuthSettings(username: "alertmanager", password: .environment("AM_PASSWORD")))
-        #expect(configuration.storage == StorageSettings(path: "/var/lib/failoverd/state.db", busyTimeout: .milliseconds(250)))
+        #expect(
+            configuration.storage
+                == StorageSettings(path: "/var/lib/failoverd/state.db", busyTimeout: .milliseconds(250)))
         #expect(configuration.ingest == IngestSettings(maxBatchSize: 64, maxPending: 100))
         #expect(configuration.providers.map(\.name) == ["linode-main", "do-main"])
         let linode = try #require(configuration.provider(named: "linode-main"))
@@ -118,14 +120,32 @@ struct ConfigurationLoaderTests {
         "single mistakes",
         arguments: [
             ("server: [1, 2]", "1:9: server: expected a mapping"),
-            ("server:\n  max_request_body_size: 1KB", "2:26: server.max_request_body_size: 1KB is smaller than the minimum of 1024 bytes"),
+            (
+                "server:\n  max_request_body_size: 1KB",
+                "2:26: server.max_request_body_size: 1KB is smaller than the minimum of 1024 bytes"
+            ),
             ("server:\n  max_connections: 0", "2:20: server.max_connections: 0 is out of range 1...65536"),
             ("storage:\n  path: ''", "2:9: storage.path: must not be empty"),
-            ("server:\n  auth:\n    webhook:\n      bearer_token_file: /nonexistent/token", "4:26: server.auth.webhook.bearer_token_file: cannot read /nonexistent/token"),
-            ("server:\n  auth:\n    webhook:\n      basic_auth:\n        username: u", "5:9: server.auth.webhook.basic_auth: password_file or password_env is required"),
-            ("server:\n  auth:\n    webhook:\n      basic_auth:\n        username: u\n        password: p", "6:19: server.auth.webhook.basic_auth.password: secrets never sit in the configuration file: use password_file or password_env"),
-            ("providers:\n  p:\n    type: linode\n    token: abc", "4:12: providers.p.token: secrets never sit in the configuration file: use token_file or token_env"),
-            ("providers:\n  p:\n    type: linode\n    token_env: A\n    token_file: /etc/hostname", "3:5: providers.p: set token_file or token_env, not both"),
+            (
+                "server:\n  auth:\n    webhook:\n      bearer_token_file: /nonexistent/token",
+                "4:26: server.auth.webhook.bearer_token_file: cannot read /nonexistent/token"
+            ),
+            (
+                "server:\n  auth:\n    webhook:\n      basic_auth:\n        username: u",
+                "5:9: server.auth.webhook.basic_auth: password_file or password_env is required"
+            ),
+            (
+                "server:\n  auth:\n    webhook:\n      basic_auth:\n        username: u\n        password: p",
+                "6:19: server.auth.webhook.basic_auth.password: secrets never sit in the configuration file: use password_file or password_env"
+            ),
+            (
+                "providers:\n  p:\n    type: linode\n    token: abc",
+                "4:12: providers.p.token: secrets never sit in the configuration file: use token_file or token_env"
+            ),
+            (
+                "providers:\n  p:\n    type: linode\n    token_env: A\n    token_file: /etc/hostname",
+                "3:5: providers.p: set token_file or token_env, not both"
+            ),
             ("storage:\n  path: a\n  path: b", "2:3: duplicate key \"path\" in this mapping"),
             ("server:\n  listen_address: [a", "3:1: invalid YAML: did not find expected ',' or ']'"),
         ])
@@ -154,7 +174,8 @@ struct ConfigurationValueParsingTests {
     @Test(
         "durations",
         arguments: [
-            ("500ms", Duration.milliseconds(500)), ("30s", .seconds(30)), ("5m", .seconds(300)), ("1h30m", .seconds(5400)),
+            ("500ms", Duration.milliseconds(500)), ("30s", .seconds(30)), ("5m", .seconds(300)),
+            ("1h30m", .seconds(5400)),
             ("2d", .seconds(172_800)), ("1m500ms", .milliseconds(60_500)),
         ])
     func durations(text: String, expected: Duration) {
@@ -168,7 +189,10 @@ struct ConfigurationValueParsingTests {
 
     @Test(
         "sizes",
-        arguments: [("1048576", 1_048_576), ("512KiB", 524_288), ("1MiB", 1_048_576), ("1MB", 1_000_000), ("2GiB", 2_147_483_648), ("10 B", 10)])
+        arguments: [
+            ("1048576", 1_048_576), ("512KiB", 524_288), ("1MiB", 1_048_576), ("1MB", 1_000_000),
+            ("2GiB", 2_147_483_648), ("10 B", 10),
+        ])
     func sizes(text: String, expected: Int) {
         #expect(ConfigurationValueParsing.byteSize(text) == expected)
     }
@@ -181,7 +205,8 @@ struct ConfigurationValueParsingTests {
     @Test(
         "listen addresses",
         arguments: [
-            ("127.0.0.1:9095", ListenAddress(host: "127.0.0.1", port: 9095)), ("[::1]:80", ListenAddress(host: "::1", port: 80)),
+            ("127.0.0.1:9095", ListenAddress(host: "127.0.0.1", port: 9095)),
+            ("[::1]:80", ListenAddress(host: "::1", port: 80)),
             (":9095", ListenAddress(host: "", port: 9095)), ("localhost:0", ListenAddress(host: "localhost", port: 0)),
         ])
     func listenAddresses(text: String, expected: ListenAddress) {

@@ -30,7 +30,9 @@ struct EpisodeTransitionTests {
     func classification() {
         #expect(EpisodeTransition.allCases.filter(\.createsEpisode) == [.opened, .openedResolved])
         #expect(
-            Set(EpisodeTransition.allCases.filter(\.isDuplicate)) == [.duplicateFiring, .duplicateResolved, .staleFiring])
+            Set(EpisodeTransition.allCases.filter(\.isDuplicate)) == [
+                .duplicateFiring, .duplicateResolved, .staleFiring,
+            ])
         #expect(!EpisodeTransition.resolved.isDuplicate && !EpisodeTransition.resolved.createsEpisode)
     }
 

@@ -88,7 +88,8 @@ struct WebhookContractTests {
     }
 
     static func alert(
-        status: String = "firing", startsAt: String = "2026-11-21T16:37:18.416Z", endsAt: String = "0001-01-01T00:00:00Z",
+        status: String = "firing", startsAt: String = "2026-11-21T16:37:18.416Z",
+        endsAt: String = "0001-01-01T00:00:00Z",
         fingerprint: String = "7f3afce3415c4ace"
     ) -> String {
         """
@@ -117,7 +118,10 @@ struct WebhookContractTests {
             Self.alert(startsAt: "2026-11-21T16:37:15.720Z"),
         ]
         let webhook = try AlertmanagerWebhook.decode(Self.body(alerts: "[" + alerts.joined(separator: ",") + "]"))
-        #expect(webhook.alerts.map(\.startsAt.rfc3339) == ["2026-11-21T16:37:23Z", "2026-11-21T16:37:15.72Z", "2026-11-21T16:37:15.72Z"])
+        #expect(
+            webhook.alerts.map(\.startsAt.rfc3339) == [
+                "2026-11-21T16:37:23Z", "2026-11-21T16:37:15.72Z", "2026-11-21T16:37:15.72Z",
+            ])
         #expect(webhook.alerts[1].episodeKey == webhook.alerts[2].episodeKey)
     }
 
@@ -137,9 +141,18 @@ struct WebhookContractTests {
             (#"{"version":"4"}"#, "not_a_v4_webhook", "the field \"alerts\" is missing"),
             (#"{"version":"4","alerts":[],"status":"firing"}"#, "invalid_field", "groupKey: required"),
             (#"{"version":4,"alerts":[]}"#, "invalid_field", "version: expected a string"),
-            (#"{"version":"4","alerts":{},"groupKey":"g","status":"firing"}"#, "invalid_field", "alerts: expected an array of alerts"),
-            (#"{"version":"4","alerts":[],"groupKey":"g","status":"weird"}"#, "invalid_field", "status: \"weird\" is neither"),
-            (#"{"version":"4","alerts":[],"groupKey":"g","status":"firing","truncatedAlerts":"x"}"#, "invalid_field", "truncatedAlerts: expected an integer"),
+            (
+                #"{"version":"4","alerts":{},"groupKey":"g","status":"firing"}"#, "invalid_field",
+                "alerts: expected an array of alerts"
+            ),
+            (
+                #"{"version":"4","alerts":[],"groupKey":"g","status":"weird"}"#, "invalid_field",
+                "status: \"weird\" is neither"
+            ),
+            (
+                #"{"version":"4","alerts":[],"groupKey":"g","status":"firing","truncatedAlerts":"x"}"#, "invalid_field",
+                "truncatedAlerts: expected an integer"
+            ),
         ])
     func malformed(body: String, kind: String, fragment: String) {
         #expect {
@@ -158,7 +171,10 @@ struct WebhookContractTests {
             (alert(endsAt: "soon"), "alerts[0].endsAt: \"soon\" is not an RFC 3339 time"),
             (alert(fingerprint: ""), "alerts[0].fingerprint: required"),
             (#"{"status":"firing","startsAt":"2026-11-21T16:37:18Z","fingerprint":"f"}"#, "alerts[0].labels: required"),
-            (#"{"status":"firing","labels":{"a":1},"startsAt":"2026-11-21T16:37:18Z","fingerprint":"f"}"#, "alerts[0].labels.a: expected a string value"),
+            (
+                #"{"status":"firing","labels":{"a":1},"startsAt":"2026-11-21T16:37:18Z","fingerprint":"f"}"#,
+                "alerts[0].labels.a: expected a string value"
+            ),
             (#"{"status":"firing","labels":{},"fingerprint":"f"}"#, "alerts[0].startsAt: required"),
             ("7", "alerts[0]: expected an alert object"),
         ])

@@ -15,7 +15,8 @@ struct AlertingPipelineTests {
     @Test("a target goes down, the episode opens; it comes back, the episode closes", .timeLimit(.minutes(2)))
     func outageOpensAndClosesEpisode() async throws {
         for binary in [Self.prometheus, Self.alertmanager] where !FileManager.default.isExecutableFile(atPath: binary) {
-            Issue.record("\(binary) is missing: `make test` installs the prometheus and prometheus-alertmanager packages")
+            Issue.record(
+                "\(binary) is missing: `make test` installs the prometheus and prometheus-alertmanager packages")
             return
         }
         let directory = try TemporaryDirectory(prefix: "failoverd-e2e")
@@ -135,7 +136,8 @@ struct AlertingPipelineTests {
             #expect(try await Self.episodes(port: failoverd.port, state: "firing").isEmpty)
             #expect(try await Self.episodes(port: failoverd.port, state: nil).count == 1)
         } catch {
-            Issue.record("""
+            Issue.record(
+                """
                 \(error)
                 --- failoverd ---
                 \(failoverd.process.output.suffix(3000))

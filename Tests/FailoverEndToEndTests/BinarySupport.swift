@@ -29,8 +29,10 @@ final class ServeProcess: @unchecked Sendable {
         self.port = try port ?? FreePort.next()
         process = try ChildProcess(
             executable: PackagePaths.failoverdBinary,
-            arguments: ["serve", "--web.listen-address", "127.0.0.1:\(self.port)", "--storage.path",
-                directory.file("data/failoverd.db")] + extraArguments,
+            arguments: [
+                "serve", "--web.listen-address", "127.0.0.1:\(self.port)", "--storage.path",
+                directory.file("data/failoverd.db"),
+            ] + extraArguments,
             directory: directory.path, logPath: directory.file("failoverd-\(UUID().uuidString.prefix(6)).log"))
         try await waitUntilReady()
     }

@@ -33,7 +33,9 @@ struct CommandLineTests {
         let (status, output) = try await runFailoverd(["check-config", "--config.file", path])
         #expect(status == 0)
         #expect(
-            output == "\(path): SUCCESS: listen 127.0.0.1:9095, storage data/failoverd.db, webhook auth on, 1 provider account\n")
+            output
+                == "\(path): SUCCESS: listen 127.0.0.1:9095, storage data/failoverd.db, webhook auth on, 1 provider account\n"
+        )
     }
 
     @Test("check-config: an invalid file gives exit 1 and every problem with its location")
@@ -92,7 +94,8 @@ struct CommandLineTests {
         // with only the port overridden so the test can run beside a real instance.
         let port = try FreePort.next()
         let process = try ChildProcess(
-            executable: PackagePaths.failoverdBinary, arguments: ["serve", "--web.listen-address", "127.0.0.1:\(port)"],
+            executable: PackagePaths.failoverdBinary,
+            arguments: ["serve", "--web.listen-address", "127.0.0.1:\(port)"],
             directory: directory.path, logPath: directory.file("serve.log"))
         #expect(await process.waitForOutput("failoverd started"))
         #expect(process.output.contains("storage=data/failoverd.db"))

@@ -25,7 +25,10 @@ struct AuthTests {
             ([basic("alertmanager", "wrong")], "invalid credentials"),
             ([basic("someone", "pa:ss")], "invalid credentials"),
             ([("Authorization", "Basic !!notbase64")], "invalid credentials"),
-            ([("Authorization", "Digest x")], "unsupported authorization scheme \"digest\": send a bearer token or basic auth"),
+            (
+                [("Authorization", "Digest x")],
+                "unsupported authorization scheme \"digest\": send a bearer token or basic auth"
+            ),
         ] as [([(String, String)], String)])
     func refused(headers: [(String, String)], message: String) async throws {
         let fixture = try ServiceFixture(auth: Self.bothSchemes, environment: Self.environment)
@@ -81,7 +84,8 @@ struct AuthTests {
         configuration.server.auth.webhook = CredentialSettings(bearerToken: .environment("NOT_SET_ANYWHERE"))
         let (logger, _) = InMemoryLogHandler.logger()
         #expect {
-            _ = try FailoverService(configuration: configuration, logger: logger, secrets: SecretResolver(environment: [:]))
+            _ = try FailoverService(
+                configuration: configuration, logger: logger, secrets: SecretResolver(environment: [:]))
         } throws: { error in
             (error as? ServiceError)?.message
                 == "server.auth.webhook: secret environment variable NOT_SET_ANYWHERE is not set"

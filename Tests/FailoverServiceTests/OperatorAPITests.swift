@@ -43,9 +43,15 @@ struct OperatorAPITests {
             ("/api/v1/episodes?state=open", "query parameter \"state\" is \"open\"; accepted: firing, resolved"),
             ("/api/v1/episodes?limit=0", "query parameter \"limit\" is \"0\"; accepted: an integer from 1 to 1000"),
             ("/api/v1/episodes?limit=ten", "query parameter \"limit\" is \"ten\"; accepted: an integer from 1 to 1000"),
-            ("/api/v1/episodes?colour=red", "unknown query parameter \"colour\"; accepted: alertname, fingerprint, limit, state"),
+            (
+                "/api/v1/episodes?colour=red",
+                "unknown query parameter \"colour\"; accepted: alertname, fingerprint, limit, state"
+            ),
             ("/api/v1/episodes?alertname=", "query parameter \"alertname\" must not be empty"),
-            ("/api/v1/deliveries?limit=5000", "query parameter \"limit\" is \"5000\"; accepted: an integer from 1 to 1000"),
+            (
+                "/api/v1/deliveries?limit=5000",
+                "query parameter \"limit\" is \"5000\"; accepted: an integer from 1 to 1000"
+            ),
         ])
     func badParameters(path: String, message: String) async throws {
         let fixture = try ServiceFixture()
@@ -110,13 +116,17 @@ struct OperatorAPITests {
                 failoverd_episodes{state="resolved"} 0.0
                 """)
         #expect(response.text.contains("failoverd_ingest_batches_total{result=\"committed\"} 2\n"))
-        #expect(response.text.contains("failoverd_http_requests_total{handler=\"/webhook\",method=\"POST\",code=\"400\"} 1\n"))
+        #expect(
+            response.text.contains(
+                "failoverd_http_requests_total{handler=\"/webhook\",method=\"POST\",code=\"400\"} 1\n"))
         await fixture.stop()
     }
 
     @Test("promtool check metrics accepts /metrics")
     func promtool() async throws {
-        guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile)
+        guard
+            let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(
+                where: FileManager.default.isExecutableFile)
         else {
             Issue.record("promtool is not installed (make test installs the prometheus package)")
             return

@@ -99,7 +99,10 @@ struct WebhookIngestTests {
         arguments: [
             ("{not json", "malformed_json"),
             (#"{"version":"3","alerts":[]}"#, "not_a_v4_webhook"),
-            (#"{"receiver":"r","status":"firing","version":"4","groupKey":"g","alerts":[{"status":"firing","labels":{},"startsAt":"noon","fingerprint":"f"}]}"#, "invalid_field"),
+            (
+                #"{"receiver":"r","status":"firing","version":"4","groupKey":"g","alerts":[{"status":"firing","labels":{},"startsAt":"noon","fingerprint":"f"}]}"#,
+                "invalid_field"
+            ),
         ])
     func badRequest(body: String, reason: String) async throws {
         let fixture = try ServiceFixture()
@@ -109,7 +112,9 @@ struct WebhookIngestTests {
         #expect(try response.json()["error"] as? String == reason)
         #expect(try !(response.json()["message"] as? String ?? "").isEmpty)
         #expect(try fixture.count("deliveries") == 0)
-        #expect(try await fixture.get("/metrics").text.contains(#"failoverd_webhook_requests_total{outcome="bad_request"} 1"#))
+        #expect(
+            try await fixture.get("/metrics").text.contains(
+                #"failoverd_webhook_requests_total{outcome="bad_request"} 1"#))
         await fixture.stop()
     }
 

@@ -11,7 +11,8 @@ struct IngestWriterTests {
         let fixture = try StoreFixture()
         defer { fixture.close() }
         #expect(try fixture.store.schemaVersion() == "v1_deliveries_episodes")
-        let journal = try fixture.externalConnection().read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        let journal = try fixture.externalConnection().read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode")
+        }
         #expect(journal == "wal")
     }
 

@@ -12,13 +12,18 @@ struct StateQueryTests {
             _ = await fixture.writer.submit(
                 Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "a\(index)", alertname: "A")))
         }
-        _ = await fixture.writer.submit(Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "b0", alertname: "B")))
-        _ = await fixture.writer.submit(Deliveries.prepared(Deliveries.alert(.resolved, fingerprint: "a1", alertname: "A")))
+        _ = await fixture.writer.submit(
+            Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "b0", alertname: "B")))
+        _ = await fixture.writer.submit(
+            Deliveries.prepared(Deliveries.alert(.resolved, fingerprint: "a1", alertname: "A")))
         let store = fixture.store
         #expect(try await store.episodes(EpisodeQuery()).map(\.fingerprint) == ["b0", "a4", "a3", "a2", "a1", "a0"])
         #expect(try await store.episodes(EpisodeQuery(limit: 2)).map(\.fingerprint) == ["b0", "a4"])
         #expect(try await store.episodes(EpisodeQuery(state: .resolved)).map(\.fingerprint) == ["a1"])
-        #expect(try await store.episodes(EpisodeQuery(state: .firing, alertname: "A")).map(\.fingerprint) == ["a4", "a3", "a2", "a0"])
+        #expect(
+            try await store.episodes(EpisodeQuery(state: .firing, alertname: "A")).map(\.fingerprint) == [
+                "a4", "a3", "a2", "a0",
+            ])
         #expect(try await store.episodes(EpisodeQuery(fingerprint: "b0")).map(\.alertname) == ["B"])
         #expect(try await store.episodes(EpisodeQuery(alertname: "'; DROP TABLE episodes; --")).isEmpty)
         #expect(try await store.episodeCounts() == [.firing: 5, .resolved: 1])
@@ -29,7 +34,8 @@ struct StateQueryTests {
         let fixture = try StoreFixture()
         defer { fixture.close() }
         for index in 0..<3 {
-            _ = await fixture.writer.submit(Deliveries.prepared([Deliveries.alert(.firing, fingerprint: "d\(index)")], groupKey: "g\(index)"))
+            _ = await fixture.writer.submit(
+                Deliveries.prepared([Deliveries.alert(.firing, fingerprint: "d\(index)")], groupKey: "g\(index)"))
         }
         let records = try await fixture.store.deliveries(limit: 2)
         #expect(records.map(\.groupKey) == ["g2", "g1"])

@@ -4,6 +4,7 @@ import FailoverTestSupport
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// A store in a temporary directory with a writer; `close()` stops both and removes the directory.
 struct StoreFixture {
@@ -47,8 +48,6 @@ final class ReportLog: Sendable {
     func append(_ report: IngestWriter.BatchReport) { reports.withLock { $0.append(report) } }
     var all: [IngestWriter.BatchReport] { reports.withLock { $0 } }
 }
-
-import Synchronization
 
 /// Builds webhooks for store tests.
 enum Deliveries {

@@ -18,7 +18,9 @@ public enum ConfigurationLoader {
 
     /// Parses configuration text; `source` names it in problems, relative `*_file` paths resolve against
     /// `baseDirectory` (the configuration file's directory).
-    public static func parse(yaml: String, source: String, baseDirectory: String = "") throws(ConfigurationError)
+    public static func parse(
+        yaml: String, source: String, baseDirectory: String = ""
+    ) throws(ConfigurationError)
         -> FailoverConfiguration
     {
         let root: Node?
@@ -124,7 +126,9 @@ struct NodeReader {
             seen.insert(key)
             switch key {
             case "bearer_token":
-                report(value, path + "." + key, "secrets never sit in the configuration file: use bearer_token_file or bearer_token_env")
+                report(
+                    value, path + "." + key,
+                    "secrets never sit in the configuration file: use bearer_token_file or bearer_token_env")
             case "bearer_token_file", "bearer_token_env":
                 credentials.bearerToken = secret(key: key, value, path: path + "." + key)
             case "basic_auth":
@@ -149,7 +153,9 @@ struct NodeReader {
             case "username": username = string(value, path: path + ".username")
             case "password":
                 inlineSecret = true
-                report(value, path + ".password", "secrets never sit in the configuration file: use password_file or password_env")
+                report(
+                    value, path + ".password",
+                    "secrets never sit in the configuration file: use password_file or password_env")
             case "password_file", "password_env":
                 passwordSources += 1
                 password = secret(key: key, value, path: path + "." + key)
@@ -384,10 +390,11 @@ struct NodeReader {
     }
 
     private static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
-                || byte == 95
-        }
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
+                    || byte == 95
+            }
     }
 
     private static func isValidEnvironmentName(_ name: String) -> Bool {

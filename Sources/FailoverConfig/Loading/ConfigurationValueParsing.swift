@@ -27,7 +27,8 @@ public enum ConfigurationValueParsing {
         guard !digits.isEmpty, let value = Int(digits) else { return nil }
         let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: " ")
         let factors: [String: Int] = [
-            "": 1, "B": 1, "KB": 1000, "KiB": 1024, "MB": 1_000_000, "MiB": 1 << 20, "GB": 1_000_000_000, "GiB": 1 << 30,
+            "": 1, "B": 1, "KB": 1000, "KiB": 1024, "MB": 1_000_000, "MiB": 1 << 20, "GB": 1_000_000_000,
+            "GiB": 1 << 30,
         ]
         guard let factor = factors[unit] else { return nil }
         let (product, overflow) = value.multipliedReportingOverflow(by: factor)

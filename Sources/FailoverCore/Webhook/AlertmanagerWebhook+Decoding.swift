@@ -102,8 +102,9 @@ extension AlertmanagerWebhook {
         case "truncatedAlerts":
             return "expected an integer"
         default:
-            if path.count >= 2, ["labels", "annotations", "groupLabels", "commonLabels", "commonAnnotations"]
-                .contains(path[path.count - 2].stringValue)
+            if path.count >= 2,
+                ["labels", "annotations", "groupLabels", "commonLabels", "commonAnnotations"]
+                    .contains(path[path.count - 2].stringValue)
             {
                 return "expected a string value"
             }

@@ -67,7 +67,6 @@ public final class HTTPClient: Sendable {
                     throw failure
                 }
             }
-            print("DEBUGRETRY \(request) attempt=\(attempt) outcome=\(outcome)")
             logger.warning(
                 "retrying HTTP request",
                 metadata: [

@@ -1,15 +1,18 @@
 import CCurl
-import Dispatch
+import Foundation
 
-/// The real transport: one libcurl easy handle per attempt, run on a dedicated dispatch queue.
+/// The real transport: one libcurl easy handle per attempt, each run on a thread of its own.
 ///
-/// `curl_easy_perform` blocks its thread for the whole exchange; running it on Swift's cooperative pool would
-/// starve other tasks, so it runs on a concurrent dispatch queue and the calling task waits on a continuation.
+/// `curl_easy_perform` blocks its thread for the whole exchange. Swift's cooperative pool has one thread per
+/// core, and on Linux libdispatch's global queues share that pool, so neither may host it: a few slow answers
+/// would stall every task in the process. Each attempt therefore runs on a dedicated thread and the calling task
+/// waits on a continuation.
 /// Each handle sets `CURLOPT_NOSIGNAL` (no SIGALRM in a threaded process), verifies TLS peers and host names
 /// against the system store or ``HTTPClientConfiguration/caFile``, allows only HTTP and HTTPS, follows no
 /// redirects and enforces the connect and total timeouts and the body cap.
 public struct CurlTransport: HTTPTransport {
-    private static let queue = DispatchQueue(label: "failoverd.http-client.curl", attributes: .concurrent)
+    /// Stack size of an exchange thread; libcurl needs little.
+    private static let threadStackSize = 512 * 1024
 
     /// Creates the transport.
     public init() {}
@@ -21,10 +24,13 @@ public struct CurlTransport: HTTPTransport {
             throw .transport("\(request): libcurl could not be initialised", requestMayHaveBeenSent: false)
         }
         let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
-            Self.queue.async {
+            let thread = Thread {
                 let exchange = CurlExchange(limit: configuration.maxResponseBodyBytes)
                 continuation.resume(returning: exchange.run(request, configuration: configuration))
             }
+            thread.name = "failoverd-http"
+            thread.stackSize = Self.threadStackSize
+            thread.start()
         }
         return try result.get()
     }

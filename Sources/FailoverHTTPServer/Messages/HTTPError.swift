@@ -83,7 +83,9 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         .init(.unsupportedMediaType, reason: nil, message: message)
     }
     /// 503: a transient fault of the service; the client should retry.
-    public static func serviceUnavailable(_ message: String, reason: String? = nil, retryAfterSeconds: Int? = nil)
+    public static func serviceUnavailable(
+        _ message: String, reason: String? = nil, retryAfterSeconds: Int? = nil
+    )
         -> Self
     {
         var headers: HTTPHeaders = [:]

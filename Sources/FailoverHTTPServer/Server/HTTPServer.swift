@@ -1,9 +1,10 @@
 import CMicroHTTPD
+import Logging
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Logging
-import Synchronization
 
 /// An HTTP/1.1 server on libmicrohttpd that runs ``HTTPRouter`` handlers on Swift's concurrency pool.
 ///
@@ -60,7 +61,8 @@ public final class HTTPServer: Sendable {
                 }
             }
             guard let started else {
-                return .failure(.cannotListen(String(decoding: errorText.prefix { $0 != 0 }.map(UInt8.init), as: UTF8.self)))
+                return .failure(
+                    .cannotListen(String(decoding: errorText.prefix { $0 != 0 }.map(UInt8.init), as: UTF8.self)))
             }
             handle = DaemonHandle(pointer: started)
             return .success(())
@@ -171,7 +173,9 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         if let length = lookupHeader(connection, "Content-Length").flatMap(Int.init) {
             if length > core.configuration.maxBodyBytes {
                 context.bodyTooLarge = true
-                return queue(HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response, on: connection, core: core, context: context)
+                return queue(
+                    HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response, on: connection,
+                    core: core, context: context)
             }
             context.body.reserveCapacity(length)
         }
@@ -211,7 +215,9 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         return queue(response, on: connection, core: core, context: context)
     }
     if context.bodyTooLarge {
-        return queue(HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response, on: connection, core: core, context: context)
+        return queue(
+            HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response, on: connection, core: core,
+            context: context)
     }
     context.dispatched = true
     context.started = ContinuousClock.now
@@ -311,7 +317,9 @@ private func collect(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(na
 
 private func clientAddress(_ connection: OpaquePointer) -> String {
     var buffer = [CChar](repeating: 0, count: 64)
-    let status = buffer.withUnsafeMutableBufferPointer { failoverd_mhd_client_address(connection, $0.baseAddress, $0.count) }
+    let status = buffer.withUnsafeMutableBufferPointer {
+        failoverd_mhd_client_address(connection, $0.baseAddress, $0.count)
+    }
     guard status == 0 else { return "" }
     return String(decoding: buffer.prefix { $0 != 0 }.map(UInt8.init), as: UTF8.self)
 }

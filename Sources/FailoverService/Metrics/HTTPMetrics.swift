@@ -14,7 +14,9 @@ final class HTTPMetrics: Sendable {
     func record(_ summary: RequestSummary) {
         registry.makeCounter(
             name: "failoverd_http_requests_total",
-            labels: [("handler", summary.route), ("method", summary.method.rawValue), ("code", String(summary.status))],
+            labels: [
+                ("handler", summary.route), ("method", summary.method.rawValue), ("code", String(summary.status)),
+            ],
             help: "HTTP requests answered, by route, method and status code."
         ).increment()
         histogram(for: summary.route).record(summary.duration)
@@ -25,9 +27,11 @@ final class HTTPMetrics: Sendable {
             if let histogram = histograms[route] { return histogram }
             let histogram = registry.makeDurationHistogram(
                 name: "failoverd_http_request_duration_seconds", labels: [("handler", route)],
-                buckets: [.microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+                buckets: [
+                    .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                     .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
-                    .seconds(5)],
+                    .seconds(5),
+                ],
                 help: "Time from a complete request to its answer, by route.")
             histograms[route] = histogram
             return histogram

@@ -56,9 +56,11 @@ public final class ServiceMetrics: Sendable {
             help: "Webhooks committed per transaction.")
         commitDuration = registry.makeDurationHistogram(
             name: "failoverd_ingest_commit_duration_seconds",
-            buckets: [.microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            buckets: [
+                .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
                 .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
-                .seconds(1)],
+                .seconds(1),
+            ],
             help: "Time of one group-commit transaction, fsync included.")
         ingestPending = registry.makeGauge(
             name: "failoverd_ingest_pending", help: "Webhooks waiting for a commit.")

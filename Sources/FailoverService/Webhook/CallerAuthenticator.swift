@@ -68,7 +68,10 @@ public struct CallerAuthenticator: Sendable {
     }
 
     private var challenge: String {
-        [bearerDigest != nil ? "Bearer realm=\"\(realm)\"" : nil, basicPasswordDigest != nil ? "Basic realm=\"\(realm)\"" : nil]
-            .compactMap { $0 }.joined(separator: ", ")
+        [
+            bearerDigest != nil ? "Bearer realm=\"\(realm)\"" : nil,
+            basicPasswordDigest != nil ? "Basic realm=\"\(realm)\"" : nil,
+        ]
+        .compactMap { $0 }.joined(separator: ", ")
     }
 }

@@ -85,7 +85,9 @@ struct WebhookAcknowledgement: Encodable {
     init(_ receipt: IngestReceipt) {
         delivery = receipt.deliveryID
         alerts = receipt.alerts.map {
-            Alert(fingerprint: $0.fingerprint, startsAt: $0.startsAt, episode: $0.episodeID, transition: $0.transition.rawValue)
+            Alert(
+                fingerprint: $0.fingerprint, startsAt: $0.startsAt, episode: $0.episodeID,
+                transition: $0.transition.rawValue)
         }
     }
 }

@@ -72,4 +72,3 @@ public struct EpisodeRecord: Sendable, Hashable, Codable {
         return Timestamp(secondsSinceEpoch: seconds, nanoseconds: nanos).rfc3339
     }
 }
-

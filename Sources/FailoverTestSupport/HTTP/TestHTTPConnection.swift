@@ -57,14 +57,18 @@ public final class TestHTTPConnection: @unchecked Sendable {
     /// Whether the server has closed this connection (reads end-of-stream without blocking long).
     public func isClosedByServer(waiting: Duration = .milliseconds(200)) -> Bool {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&poller, 1, Int32(waiting.components.seconds * 1000 + waiting.components.attoseconds / 1_000_000_000_000_000))
+        let ready = poll(
+            &poller, 1,
+            Int32(waiting.components.seconds * 1000 + waiting.components.attoseconds / 1_000_000_000_000_000))
         guard ready > 0 else { return false }
         var byte: UInt8 = 0
         let count = recv(descriptor, &byte, 1, Int32(MSG_PEEK))
         return count == 0 || (count < 0 && errno == ECONNRESET)
     }
 
-    private func exchange(_ method: String, _ path: String, headers: [(String, String)], body: [UInt8]) throws
+    private func exchange(
+        _ method: String, _ path: String, headers: [(String, String)], body: [UInt8]
+    ) throws
         -> TestHTTPResponse
     {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -84,7 +88,9 @@ public final class TestHTTPConnection: @unchecked Sendable {
     private func write(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw TestHTTPError("send failed: errno \(errno)") }
             offset += sent
         }

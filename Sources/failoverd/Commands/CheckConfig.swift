@@ -18,7 +18,8 @@ struct CheckConfig: ParsableCommand {
             let providers = configuration.providers.count
             print(
                 "\(configFile): SUCCESS: listen \(configuration.server.listenAddress), storage "
-                    + "\(configuration.storage.path), \(auth), \(providers) provider account\(providers == 1 ? "" : "s")")
+                    + "\(configuration.storage.path), \(auth), \(providers) provider account\(providers == 1 ? "" : "s")"
+            )
         } catch {
             let count = error.problems.count
             print("\(configFile): FAILED: \(count) problem\(count == 1 ? "" : "s")")

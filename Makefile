@@ -1,0 +1,76 @@
+# failoverd — the two commands a newcomer types are `make run` and `make test`.
+# Both install what is missing first (Debian packages via apt-get), so a fresh machine needs only Swift 6.3.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?=
+ARGS ?=
+BENCH_SECONDS ?= 10
+
+# header-or-binary:package pairs; a package is installed when its file is missing.
+RUNTIME_DEPS := /usr/include/microhttpd.h:libmicrohttpd-dev \
+                /usr/include/x86_64-linux-gnu/curl/curl.h:libcurl4-openssl-dev \
+                /usr/include/sqlite3.h:libsqlite3-dev \
+                /usr/bin/pkg-config:pkg-config
+TEST_DEPS := /usr/bin/prometheus:prometheus \
+             /usr/bin/promtool:prometheus \
+             /usr/bin/prometheus-alertmanager:prometheus-alertmanager \
+             /usr/bin/amtool:prometheus-alertmanager
+BENCH_DEPS := /usr/bin/wrk:wrk /usr/bin/gcc:gcc /usr/bin/curl:curl
+
+.PHONY: help run build release test lint format bench deps test-deps bench-deps clean
+
+help:
+	@echo "make run     install what is missing, build, start failoverd on embedded defaults (127.0.0.1:9095)"
+	@echo "make test    install what is missing, run every test (unit, integration, end-to-end)"
+	@echo "make bench   benchmark webhook ingest against a naive C reference server (prints figures)"
+	@echo "make lint    swift format lint"
+
+define install_missing
+	@missing=""; \
+	for pair in $(1); do \
+	  file=$${pair%%:*}; package=$${pair##*:}; \
+	  if [ ! -e "$$file" ] && [[ " $$missing " != *" $$package "* ]]; then missing="$$missing $$package"; fi; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+deps:
+	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.3 is required (https://swift.org/install)"; exit 1; }
+	$(call install_missing,$(RUNTIME_DEPS))
+
+test-deps: deps
+	$(call install_missing,$(TEST_DEPS))
+
+bench-deps: deps
+	$(call install_missing,$(BENCH_DEPS))
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: build
+	$(SWIFT) run failoverd serve $(if $(CONFIG),--config.file $(CONFIG)) $(ARGS)
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+bench: bench-deps release
+	./Benchmarks/run.sh $(BENCH_SECONDS)
+
+clean:
+	rm -rf .build .build-* bench-results
