@@ -46,6 +46,7 @@ let package = Package(
             name: "FailoverHTTPServer",
             dependencies: [
                 "CMicroHTTPD",
+                "FailoverCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency

@@ -28,6 +28,10 @@ CURLcode failoverd_curl_setopt_header_function(CURL *handle, failoverd_curl_data
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
+CURLcode failoverd_curl_setopt_xferinfo_function(CURL *handle, failoverd_curl_progress_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
 CURLcode failoverd_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

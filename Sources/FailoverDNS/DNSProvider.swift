@@ -17,7 +17,9 @@ public protocol DNSProvider: Sendable {
     func findZone(_ zone: String) async throws(DNSProviderError) -> DNSZone
 
     /// Lists the records of (`name`, `type`) in a zone, across every page.
-    func listRecords(in zone: DNSZone, name: DNSRecordName, type: DNSRecordType)
+    func listRecords(
+        in zone: DNSZone, name: DNSRecordName, type: DNSRecordType
+    )
         async throws(DNSProviderError) -> DNSRecordSet
 
     /// Reads the records of (`name`, `type`) in the zone named `zone`; `name` may be relative, `@` or fully
@@ -27,6 +29,8 @@ public protocol DNSProvider: Sendable {
     /// Brings the records of (`name`, `type`) to `desired`, or with `dryRun` only computes the plan.
     ///
     /// - Returns: the states before and after, the plan, whether it was a no-op, and the provider's request ids.
-    func set(zone: String, name: String, type: DNSRecordType, desired: DNSDesiredState, dryRun: Bool)
+    func set(
+        zone: String, name: String, type: DNSRecordType, desired: DNSDesiredState, dryRun: Bool
+    )
         async throws(DNSProviderError) -> DNSChangeResult
 }

@@ -48,7 +48,9 @@ public struct DNSProviderError: Error, Sendable, CustomStringConvertible {
             status: 401, providerMessage: providerMessage)
     }
     /// 403: the token is valid but lacks a scope.
-    public static func missingScope(account: String, needed: String?, providerMessage: String?, action: String)
+    public static func missingScope(
+        account: String, needed: String?, providerMessage: String?, action: String
+    )
         -> Self
     {
         let scope = needed.map { "; it needs the scope \($0)" } ?? "; grant it read/write access to DNS"
@@ -57,7 +59,9 @@ public struct DNSProviderError: Error, Sendable, CustomStringConvertible {
             providerMessage: providerMessage)
     }
     /// 400/422: the provider refused the request's content; its message says why.
-    public static func validationFailed(account: String, action: String, status: Int, providerMessage: String)
+    public static func validationFailed(
+        account: String, action: String, status: Int, providerMessage: String
+    )
         -> Self
     {
         .init(
@@ -68,13 +72,15 @@ public struct DNSProviderError: Error, Sendable, CustomStringConvertible {
     public static func rateLimited(account: String, action: String, attempts: Int, retryAfter: String?) -> Self {
         let wait = retryAfter.map { "; the provider asks to wait \($0) s" } ?? ""
         return .init(
-            .rateLimited, "\(account): rate-limited while trying to \(action), gave up after \(attempts) attempts\(wait)",
+            .rateLimited,
+            "\(account): rate-limited while trying to \(action), gave up after \(attempts) attempts\(wait)",
             status: 429, attempts: attempts)
     }
     /// No answer: connection refused, name not resolved, timeouts, resets, TLS failure.
     public static func unreachable(account: String, action: String, attempts: Int, detail: String) -> Self {
         .init(
-            .unreachable, "\(account): could not reach the provider to \(action) after \(attempts) attempt"
+            .unreachable,
+            "\(account): could not reach the provider to \(action) after \(attempts) attempt"
                 + "\(attempts == 1 ? "" : "s"): \(detail)", attempts: attempts)
     }
     /// 5xx until the retry budget ran out.
@@ -82,7 +88,8 @@ public struct DNSProviderError: Error, Sendable, CustomStringConvertible {
         account: String, action: String, status: Int, attempts: Int, providerMessage: String?, requestID: String?
     ) -> Self {
         .init(
-            .serverError, "\(account): the provider failed to \(action) (\(status)) after \(attempts) attempt"
+            .serverError,
+            "\(account): the provider failed to \(action) (\(status)) after \(attempts) attempt"
                 + "\(attempts == 1 ? "" : "s")\(providerMessage.map { ": \($0)" } ?? "")",
             status: status, providerMessage: providerMessage, attempts: attempts, requestID: requestID)
     }

@@ -1,5 +1,6 @@
 import FailoverCore
 import FailoverHTTPClient
+import Foundation
 import Logging
 
 /// Builds the ``DNSProvider`` for a configured account.
@@ -19,8 +20,8 @@ public enum ProviderFactory {
             throw .configuration(account: account.name, "the API token read from \(account.token) is empty")
         }
         let base = account.baseURL.trimmingWhitespaceForURL
-        let lowered = base.lowercased()
-        guard (lowered.hasPrefix("https://") || lowered.hasPrefix("http://")), base.count > "https://".count - 1
+        guard let url = URLComponents(string: base), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty
         else {
             throw .configuration(account: account.name, "the base URL \(base) is not an http:// or https:// URL")
         }

@@ -15,6 +15,11 @@ typedef size_t (*failoverd_curl_data_callback)(char *data, size_t size, size_t c
 CURLcode failoverd_curl_setopt_write_function(CURL *handle, failoverd_curl_data_callback callback);
 CURLcode failoverd_curl_setopt_header_function(CURL *handle, failoverd_curl_data_callback callback);
 
+/// Signature of the transfer-progress callback; returning non-zero aborts the transfer.
+typedef int (*failoverd_curl_progress_callback)(
+    void *context, curl_off_t download_total, curl_off_t download_now, curl_off_t upload_total, curl_off_t upload_now);
+CURLcode failoverd_curl_setopt_xferinfo_function(CURL *handle, failoverd_curl_progress_callback callback);
+
 CURLcode failoverd_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode failoverd_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 

@@ -28,5 +28,6 @@ public struct DNSDesiredStateError: Error, Sendable, Hashable, CustomStringConve
         .init(.typeNotWritable, "failoverd does not write \(type) records")
     }
 
+    /// The message.
     public var description: String { message }
 }

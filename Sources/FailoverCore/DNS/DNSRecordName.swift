@@ -50,6 +50,7 @@ public struct DNSRecordName: Sendable, Hashable, Comparable, CustomStringConvert
         isApex ? zone.name : "\(relative).\(zone.name)"
     }
 
+    /// Orders names by their relative spelling.
     public static func < (lhs: DNSRecordName, rhs: DNSRecordName) -> Bool { lhs.relative < rhs.relative }
 
     /// `@` for the apex, the relative name otherwise.

@@ -38,6 +38,7 @@ public struct DNSRecordType: RawRepresentable, Sendable, Hashable, Comparable, C
     /// Whether failoverd may write records of this type (it never edits `SOA` or `NS` sets).
     public var isWritable: Bool { self != .soa && self != .ns }
 
+    /// Orders types by mnemonic.
     public static func < (lhs: DNSRecordType, rhs: DNSRecordType) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The mnemonic.

@@ -15,7 +15,9 @@ public struct DigitalOceanProvider: DNSProvider, DNSRecordStore {
     /// Most pages followed before giving up on a listing that does not end.
     static let maxPages = 1000
 
+    /// The provider account's name from the configuration.
     public let accountName: String
+    /// ``DNSRecordRules/digitalOcean``.
     public var rules: DNSRecordRules { .digitalOcean }
     /// The API base URL without trailing slash (`https://api.digitalocean.com`).
     public let baseURL: String
@@ -38,21 +40,29 @@ public struct DigitalOceanProvider: DNSProvider, DNSRecordStore {
             logger: logger)
     }
 
+    /// Finds a zone by name; ``DNSProviderError/isUnknownZone`` when the account has none.
     public func findZone(_ zone: String) async throws(DNSProviderError) -> DNSZone {
         try await lookUpZone(DNSZoneName(zone), log: ProviderCallLog())
     }
 
-    public func listRecords(in zone: DNSZone, name: DNSRecordName, type: DNSRecordType)
+    /// Lists the records of (`name`, `type`) across every page.
+    public func listRecords(
+        in zone: DNSZone, name: DNSRecordName, type: DNSRecordType
+    )
         async throws(DNSProviderError) -> DNSRecordSet
     {
         try await DNSSetOperation(store: self, logger: logger).list(in: zone, name: name, type: type)
     }
 
+    /// Reads the records of (`name`, `type`) in the zone named `zone`.
     public func get(zone: String, name: String, type: DNSRecordType) async throws(DNSProviderError) -> DNSRecordSet {
         try await DNSSetOperation(store: self, logger: logger).get(zone: zone, name: name, type: type)
     }
 
-    public func set(zone: String, name: String, type: DNSRecordType, desired: DNSDesiredState, dryRun: Bool)
+    /// Reads, plans, applies (unless `dryRun`), reads back and verifies; see ``DNSProvider``.
+    public func set(
+        zone: String, name: String, type: DNSRecordType, desired: DNSDesiredState, dryRun: Bool
+    )
         async throws(DNSProviderError) -> DNSChangeResult
     {
         try await DNSSetOperation(store: self, logger: logger).set(
@@ -65,21 +75,27 @@ public struct DigitalOceanProvider: DNSProvider, DNSRecordStore {
             .get, "\(baseURL)/v2/domains/\(zone.name.queryEncoded)", action: action, log: log, accepting: [404])
         if response.status == 404 { throw .unknownZone(account: accountName, zone: zone.name) }
         let envelope = try http.decode(DigitalOceanDomainEnvelope.self, from: response, action: action)
-        return DNSZone(name: DNSZoneName(envelope.domain.name), id: envelope.domain.name, defaultTTL: envelope.domain.ttl)
+        return DNSZone(
+            name: DNSZoneName(envelope.domain.name), id: envelope.domain.name, defaultTTL: envelope.domain.ttl)
     }
 
-    func fetchRecords(in zone: DNSZone, name: DNSRecordName, type: DNSRecordType, log: ProviderCallLog)
+    func fetchRecords(
+        in zone: DNSZone, name: DNSRecordName, type: DNSRecordType, log: ProviderCallLog
+    )
         async throws(DNSProviderError) -> [DNSRecord]
     {
         let fqdn = name.fullyQualified(in: zone.name)
         let action = "list \(fqdn) \(type) records"
-        var url = "\(recordsURL(zone))?type=\(type.rawValue.queryEncoded)&name=\(fqdn.queryEncoded)"
+        var url =
+            "\(recordsURL(zone))?type=\(type.rawValue.queryEncoded)&name=\(fqdn.queryEncoded)"
             + "&per_page=\(Self.pageSize)"
         var records: [DNSRecord] = []
         for _ in 0..<Self.maxPages {
             let response = try await http.send(.get, url, action: action, log: log)
             let listing = try http.decode(DigitalOceanRecordPage.self, from: response, action: action)
-            records += listing.domain_records.map(Self.record(from:)).filter { $0.name == name && $0.type == type }
+            records += listing.domainRecords.compactMap(Self.record(from:)).filter {
+                $0.name == name && $0.type == type
+            }
             guard let next = listing.links?.pages?.next, !next.isEmpty else { return records }
             // Never send the token to a host other than the configured API.
             guard next.hasPrefix(baseURL + "/") else {
@@ -99,19 +115,19 @@ public struct DigitalOceanProvider: DNSProvider, DNSRecordStore {
         let body = writeBody(zone: zone, name: name, type: type, target: target, ttl: ttl)
         let action = "create \(name.fullyQualified(in: zone.name)) \(type) \(target)"
         let response = try await http.send(.post, recordsURL(zone), body: body, action: action, log: log)
-        return Self.record(from: try http.decode(DigitalOceanRecordEnvelope.self, from: response, action: action)
-            .domain_record)
+        return try decodeRecord(response, action: action)
     }
 
-    func updateRecord(in zone: DNSZone, _ record: DNSRecord, target: String, ttl: Int, log: ProviderCallLog)
+    func updateRecord(
+        in zone: DNSZone, _ record: DNSRecord, target: String, ttl: Int, log: ProviderCallLog
+    )
         async throws(DNSProviderError) -> DNSRecord
     {
         let body = writeBody(zone: zone, name: record.name, type: record.type, target: target, ttl: ttl)
         let action = "update record #\(record.id) (\(record.name.fullyQualified(in: zone.name)) \(record.type))"
         let response = try await http.send(
             .put, "\(recordsURL(zone))/\(record.id)", body: body, action: action, log: log)
-        return Self.record(from: try http.decode(DigitalOceanRecordEnvelope.self, from: response, action: action)
-            .domain_record)
+        return try decodeRecord(response, action: action)
     }
 
     func deleteRecord(in zone: DNSZone, _ record: DNSRecord, log: ProviderCallLog) async throws(DNSProviderError) {
@@ -119,16 +135,28 @@ public struct DigitalOceanProvider: DNSProvider, DNSRecordStore {
         _ = try await http.send(.delete, "\(recordsURL(zone))/\(record.id)", action: action, log: log, accepting: [404])
     }
 
-    /// Turns a wire record into failoverd's model (`"@"` is the apex).
-    static func record(from wire: DigitalOceanRecord) -> DNSRecord {
-        DNSRecord(
-            id: String(wire.id), name: DNSRecordName(relative: wire.name), type: DNSRecordType(rawValue: wire.type),
-            target: wire.data, ttl: wire.ttl ?? 0)
+    /// Turns a wire record into failoverd's model (`"@"` is the apex); `nil` for a record without an id.
+    static func record(from wire: DigitalOceanRecord) -> DNSRecord? {
+        guard let id = wire.id else { return nil }
+        return DNSRecord(
+            id: String(id), name: DNSRecordName(relative: wire.name), type: DNSRecordType(rawValue: wire.type),
+            target: wire.data ?? "", ttl: wire.ttl ?? 0)
+    }
+
+    private func decodeRecord(_ response: HTTPClientResponse, action: String) throws(DNSProviderError) -> DNSRecord {
+        let wire = try http.decode(DigitalOceanRecordEnvelope.self, from: response, action: action).domainRecord
+        guard let record = Self.record(from: wire) else {
+            throw .unexpectedResponse(
+                account: accountName, action: action, status: response.status, bodyPrefix: response.bodyPrefix())
+        }
+        return record
     }
 
     private func recordsURL(_ zone: DNSZone) -> String { "\(baseURL)/v2/domains/\(zone.id.queryEncoded)/records" }
 
-    private func writeBody(zone: DNSZone, name: DNSRecordName, type: DNSRecordType, target: String, ttl: Int)
+    private func writeBody(
+        zone: DNSZone, name: DNSRecordName, type: DNSRecordType, target: String, ttl: Int
+    )
         -> DigitalOceanWriteRecord
     {
         DigitalOceanWriteRecord(

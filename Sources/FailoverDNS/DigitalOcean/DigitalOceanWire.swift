@@ -1,9 +1,12 @@
 /// A DigitalOcean record as the API sends it; unused fields are `null`.
+///
+/// `id` and `data` are optional only to survive hand-edited fixtures (octodns' SOA with `null`s); the real API
+/// always sends both, and records without an id are left out of the model since they cannot be changed.
 struct DigitalOceanRecord: Decodable, Sendable, Hashable {
-    var id: Int
+    var id: Int?
     var type: String
     var name: String
-    var data: String
+    var data: String?
     var priority: Int?
     var port: Int?
     var ttl: Int?
@@ -26,14 +29,23 @@ struct DigitalOceanRecordPage: Decodable, Sendable {
     struct Meta: Decodable, Sendable {
         var total: Int
     }
-    var domain_records: [DigitalOceanRecord]
+    var domainRecords: [DigitalOceanRecord]
     var links: Links?
     var meta: Meta?
+
+    enum CodingKeys: String, CodingKey {
+        case links, meta
+        case domainRecords = "domain_records"
+    }
 }
 
 /// `{"domain_record": {...}}`.
 struct DigitalOceanRecordEnvelope: Decodable, Sendable {
-    var domain_record: DigitalOceanRecord
+    var domainRecord: DigitalOceanRecord
+
+    enum CodingKeys: String, CodingKey {
+        case domainRecord = "domain_record"
+    }
 }
 
 /// `{"domain": {"name": ..., "ttl": ..., "zone_file": ...}}`.
@@ -41,7 +53,12 @@ struct DigitalOceanDomainEnvelope: Decodable, Sendable {
     struct Domain: Decodable, Sendable {
         var name: String
         var ttl: Int?
-        var zone_file: String?
+        var zoneFile: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, ttl
+            case zoneFile = "zone_file"
+        }
     }
     var domain: Domain
 }
@@ -50,7 +67,12 @@ struct DigitalOceanDomainEnvelope: Decodable, Sendable {
 struct DigitalOceanError: Decodable, Sendable {
     var id: String
     var message: String
-    var request_id: String?
+    var requestID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, message
+        case requestID = "request_id"
+    }
 }
 
 /// Body of POST and PUT: always the full record (a partial PUT of a CNAME fails with 422).

@@ -53,7 +53,9 @@ struct ProviderHTTP: Sendable {
     }
 
     /// Decodes a JSON answer; a body that does not decode is an ``DNSProviderError/unexpectedResponse``.
-    func decode<Value: Decodable>(_ type: Value.Type, from response: HTTPClientResponse, action: String)
+    func decode<Value: Decodable>(
+        _ type: Value.Type, from response: HTTPClientResponse, action: String
+    )
         throws(DNSProviderError) -> Value
     {
         do {

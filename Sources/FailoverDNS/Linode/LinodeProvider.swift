@@ -15,7 +15,9 @@ public struct LinodeProvider: DNSProvider, DNSRecordStore {
     /// Most pages followed before giving up on a listing that does not end.
     static let maxPages = 1000
 
+    /// The provider account's name from the configuration.
     public let accountName: String
+    /// ``DNSRecordRules/linode``.
     public var rules: DNSRecordRules { .linode }
     /// The API base URL without trailing slash (`https://api.linode.com/v4`).
     public let baseURL: String
@@ -38,21 +40,29 @@ public struct LinodeProvider: DNSProvider, DNSRecordStore {
             logger: logger)
     }
 
+    /// Finds a zone by name; ``DNSProviderError/isUnknownZone`` when the account has none.
     public func findZone(_ zone: String) async throws(DNSProviderError) -> DNSZone {
         try await lookUpZone(DNSZoneName(zone), log: ProviderCallLog())
     }
 
-    public func listRecords(in zone: DNSZone, name: DNSRecordName, type: DNSRecordType)
+    /// Lists the records of (`name`, `type`) across every page.
+    public func listRecords(
+        in zone: DNSZone, name: DNSRecordName, type: DNSRecordType
+    )
         async throws(DNSProviderError) -> DNSRecordSet
     {
         try await DNSSetOperation(store: self, logger: logger).list(in: zone, name: name, type: type)
     }
 
+    /// Reads the records of (`name`, `type`) in the zone named `zone`.
     public func get(zone: String, name: String, type: DNSRecordType) async throws(DNSProviderError) -> DNSRecordSet {
         try await DNSSetOperation(store: self, logger: logger).get(zone: zone, name: name, type: type)
     }
 
-    public func set(zone: String, name: String, type: DNSRecordType, desired: DNSDesiredState, dryRun: Bool)
+    /// Reads, plans, applies (unless `dryRun`), reads back and verifies; see ``DNSProvider``.
+    public func set(
+        zone: String, name: String, type: DNSRecordType, desired: DNSDesiredState, dryRun: Bool
+    )
         async throws(DNSProviderError) -> DNSChangeResult
     {
         try await DNSSetOperation(store: self, logger: logger).set(
@@ -68,7 +78,7 @@ public struct LinodeProvider: DNSProvider, DNSRecordStore {
                 .get, "\(baseURL)/domains?page=\(page)", headers: ["X-Filter": filter], action: action, log: log)
             let listing = try http.decode(LinodePage<LinodeDomain>.self, from: response, action: action)
             if let domain = listing.data.first(where: { DNSZoneName($0.domain) == zone }) {
-                return DNSZone(name: zone, id: String(domain.id), defaultTTL: domain.ttl_sec)
+                return DNSZone(name: zone, id: String(domain.id), defaultTTL: domain.ttlSec)
             }
             guard listing.page < listing.pages else { break }
             page += 1
@@ -76,7 +86,9 @@ public struct LinodeProvider: DNSProvider, DNSRecordStore {
         throw .unknownZone(account: accountName, zone: zone.name)
     }
 
-    func fetchRecords(in zone: DNSZone, name: DNSRecordName, type: DNSRecordType, log: ProviderCallLog)
+    func fetchRecords(
+        in zone: DNSZone, name: DNSRecordName, type: DNSRecordType, log: ProviderCallLog
+    )
         async throws(DNSProviderError) -> [DNSRecord]
     {
         let action = "list \(name.fullyQualified(in: zone.name)) \(type) records"
@@ -103,18 +115,20 @@ public struct LinodeProvider: DNSProvider, DNSRecordStore {
     ) async throws(DNSProviderError) -> DNSRecord {
         let body = LinodeCreateRecord(
             type: type.rawValue, name: name.relative,
-            target: rules.targetForWrite(target, type: type, zone: zone.name), ttl_sec: ttl == 0 ? nil : ttl)
+            target: rules.targetForWrite(target, type: type, zone: zone.name), ttlSec: ttl == 0 ? nil : ttl)
         let action = "create \(name.fullyQualified(in: zone.name)) \(type) \(target)"
         let response = try await http.send(
             .post, "\(baseURL)/domains/\(zone.id)/records", body: body, action: action, log: log)
         return Self.record(from: try http.decode(LinodeRecord.self, from: response, action: action))
     }
 
-    func updateRecord(in zone: DNSZone, _ record: DNSRecord, target: String, ttl: Int, log: ProviderCallLog)
+    func updateRecord(
+        in zone: DNSZone, _ record: DNSRecord, target: String, ttl: Int, log: ProviderCallLog
+    )
         async throws(DNSProviderError) -> DNSRecord
     {
         let body = LinodeUpdateRecord(
-            target: rules.targetForWrite(target, type: record.type, zone: zone.name), ttl_sec: ttl)
+            target: rules.targetForWrite(target, type: record.type, zone: zone.name), ttlSec: ttl)
         let action = "update record #\(record.id) (\(record.name.fullyQualified(in: zone.name)) \(record.type))"
         let response = try await http.send(
             .put, "\(baseURL)/domains/\(zone.id)/records/\(record.id)", body: body, action: action, log: log)
@@ -132,7 +146,7 @@ public struct LinodeProvider: DNSProvider, DNSRecordStore {
     static func record(from wire: LinodeRecord) -> DNSRecord {
         DNSRecord(
             id: String(wire.id), name: DNSRecordName(relative: wire.name), type: DNSRecordType(rawValue: wire.type),
-            target: wire.target, ttl: wire.ttl_sec)
+            target: wire.target, ttl: wire.ttlSec)
     }
 
     private func xFilter(_ criteria: [String: String], action: String) throws(DNSProviderError) -> String {

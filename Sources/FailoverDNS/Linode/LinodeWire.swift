@@ -4,7 +4,7 @@ struct LinodeRecord: Decodable, Sendable, Hashable {
     var type: String
     var name: String
     var target: String
-    var ttl_sec: Int
+    var ttlSec: Int
     var priority: Int?
     var weight: Int?
     var port: Int?
@@ -13,6 +13,11 @@ struct LinodeRecord: Decodable, Sendable, Hashable {
     var tag: String?
     var created: String?
     var updated: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, name, target, priority, weight, port, service, `protocol`, tag, created, updated
+        case ttlSec = "ttl_sec"
+    }
 }
 
 /// A Linode domain (zone) as the API sends it.
@@ -21,7 +26,12 @@ struct LinodeDomain: Decodable, Sendable, Hashable {
     var domain: String
     var type: String?
     var status: String?
-    var ttl_sec: Int?
+    var ttlSec: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id, domain, type, status
+        case ttlSec = "ttl_sec"
+    }
 }
 
 /// Linode's paginated envelope: `{"data": [...], "page": 1, "pages": 1, "results": 1}`.
@@ -46,11 +56,21 @@ struct LinodeCreateRecord: Encodable, Sendable {
     var type: String
     var name: String
     var target: String
-    var ttl_sec: Int?
+    var ttlSec: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case type, name, target
+        case ttlSec = "ttl_sec"
+    }
 }
 
 /// Body of `PUT /domains/{id}/records/{recordId}`: only what changes (`type` is not in the schema).
 struct LinodeUpdateRecord: Encodable, Sendable {
     var target: String
-    var ttl_sec: Int
+    var ttlSec: Int
+
+    enum CodingKeys: String, CodingKey {
+        case target
+        case ttlSec = "ttl_sec"
+    }
 }

@@ -58,7 +58,8 @@ public struct DNSChangeResult: Sendable, Hashable, CustomStringConvertible {
         if isNoOp { return "\(owner) already \(beforeText); no change" }
         let counts = Self.count(plan)
         if dryRun { return "\(owner) \(beforeText) -> \(desired) would take \(counts) (dry run, nothing written)" }
-        return "\(owner) \(beforeText) -> \(Self.describe(after)) (\(counts); \(verified ? "verified" : "not verified"))"
+        return
+            "\(owner) \(beforeText) -> \(Self.describe(after)) (\(counts); \(verified ? "verified" : "not verified"))"
     }
 
     /// The summary followed by the plan's operations, one per line.

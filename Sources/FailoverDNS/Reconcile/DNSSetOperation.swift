@@ -6,7 +6,9 @@ struct DNSSetOperation<Store: DNSRecordStore>: Sendable {
     let store: Store
     let logger: Logger
 
-    func get(zone zoneText: String, name nameText: String, type: DNSRecordType)
+    func get(
+        zone zoneText: String, name nameText: String, type: DNSRecordType
+    )
         async throws(DNSProviderError) -> DNSRecordSet
     {
         let log = ProviderCallLog()
@@ -18,7 +20,9 @@ struct DNSSetOperation<Store: DNSRecordStore>: Sendable {
             requestCount: log.requestCount)
     }
 
-    func list(in zone: DNSZone, name: DNSRecordName, type: DNSRecordType) async throws(DNSProviderError)
+    func list(
+        in zone: DNSZone, name: DNSRecordName, type: DNSRecordType
+    ) async throws(DNSProviderError)
         -> DNSRecordSet
     {
         let log = ProviderCallLog()
@@ -52,7 +56,8 @@ struct DNSSetOperation<Store: DNSRecordStore>: Sendable {
                 requestCount: log.requestCount)
         }
         if plan.isNoOp {
-            logger.info("DNS record already in the desired state", metadata: ["account": "\(account)", "record": "\(owner)"])
+            logger.info(
+                "DNS record already in the desired state", metadata: ["account": "\(account)", "record": "\(owner)"])
             return result(after: before, verified: true)
         }
         if dryRun {
@@ -79,9 +84,11 @@ struct DNSSetOperation<Store: DNSRecordStore>: Sendable {
             DNSChangePlan.isSatisfied(
                 by: after, desired: desired, name: name, type: type, zone: zone.name, rules: rules)
         else {
-            let found = after.isEmpty ? "no records" : after.map { "\($0.target) ttl=\($0.ttl)" }.joined(separator: ", ")
+            let found =
+                after.isEmpty ? "no records" : after.map { "\($0.target) ttl=\($0.ttl)" }.joined(separator: ", ")
             throw .verificationFailed(
-                account: account, owner: owner, expected: "\(desired.targets.joined(separator: ", ")) "
+                account: account, owner: owner,
+                expected: "\(desired.targets.joined(separator: ", ")) "
                     + "ttl=\(rules.storedTTL(desired.ttl))", found: found)
         }
         let outcome = result(after: after, verified: true)
@@ -96,14 +103,15 @@ struct DNSSetOperation<Store: DNSRecordStore>: Sendable {
     ) async throws(DNSProviderError) {
         do {
             _ = try await store.createRecord(in: zone, name: name, type: type, target: target, ttl: ttl, log: log)
-        } catch where error.isOutcomeUnknown {
+        } catch  where error.isOutcomeUnknown {
             logger.warning(
                 "create answer lost; re-reading before trying again",
                 metadata: ["account": "\(store.accountName)", "error": "\(error)"])
             let current = try await store.fetchRecords(in: zone, name: name, type: type, log: log)
             let wanted = store.rules.comparableTarget(target, type: type, zone: zone.name)
-            if current.contains(where: { store.rules.comparableTarget($0.target, type: type, zone: zone.name) == wanted })
-            {
+            if current.contains(where: {
+                store.rules.comparableTarget($0.target, type: type, zone: zone.name) == wanted
+            }) {
                 return
             }
             _ = try await store.createRecord(in: zone, name: name, type: type, target: target, ttl: ttl, log: log)

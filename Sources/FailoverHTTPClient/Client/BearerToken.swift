@@ -1,8 +1,11 @@
 /// An API token sent as `Authorization: Bearer`; it never prints.
 ///
-/// `description`, `debugDescription` and string interpolation all give `<redacted>`, so a token cannot leak into a
-/// log line, an error message or an audit record by accident. Only the transport reads ``secret``.
-public struct BearerToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+/// `description`, `debugDescription`, string interpolation, `dump` and reflection of any value holding it all give
+/// `<redacted>`, so a token cannot leak into a log line, an error message or an audit record by accident. Only
+/// the transport reads ``secret``.
+public struct BearerToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// The token itself; read only to build the `Authorization` header.
     public let secret: String
 
@@ -21,4 +24,6 @@ public struct BearerToken: Sendable, Hashable, CustomStringConvertible, CustomDe
     public var description: String { "<redacted>" }
     /// Always `BearerToken(<redacted>)`.
     public var debugDescription: String { "BearerToken(<redacted>)" }
+    /// A mirror without children, so reflection never reaches ``secret``.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }

@@ -95,6 +95,7 @@ public final class HTTPClient: Sendable {
     private func logGivingUp(_ request: HTTPClientRequest, attempt: Int, outcome: String) {
         guard attempt > 1 || configuration.retryPolicy.maxAttempts > 1 else { return }
         logger.warning(
-            "giving up on HTTP request", metadata: ["request": "\(request)", "attempts": "\(attempt)", "outcome": "\(outcome)"])
+            "giving up on HTTP request",
+            metadata: ["request": "\(request)", "attempts": "\(attempt)", "outcome": "\(outcome)"])
     }
 }

@@ -11,8 +11,7 @@ public struct HTTPClientConfiguration: Sendable {
     public var caFile: String?
     /// Sent as `User-Agent`. Default `failoverd`.
     public var userAgent: String
-    /// When to retry. Default ``HTTPRetryPolicy/init(maxAttempts:maxRetryDuration:baseDelay:maxDelay:retryableStatuses:rateLimitResetHeaders:)``
-    /// with its defaults.
+    /// When to retry. Default: ``HTTPRetryPolicy`` with its documented defaults.
     public var retryPolicy: HTTPRetryPolicy
     /// Clocks, sleep and jitter of the retry loop. Default ``HTTPRetryTiming/system``.
     public var timing: HTTPRetryTiming

@@ -50,7 +50,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     public static func transport(_ message: String, requestMayHaveBeenSent: Bool) -> Self {
         .init(.transport, message, requestMayHaveBeenSent: requestMayHaveBeenSent)
     }
-    /// The calling task was cancelled while waiting to retry.
+    /// The calling task was cancelled during the exchange or while waiting to retry.
     public static func cancelled(_ request: String) -> Self {
         .init(.cancelled, "\(request): cancelled", requestMayHaveBeenSent: true)
     }
@@ -71,6 +71,8 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
     public var isConnectionLoss: Bool { code == .connectionLost }
     /// Whether the body exceeded the cap.
     public var isResponseTooLarge: Bool { code == .responseTooLarge }
+    /// Whether the calling task was cancelled.
+    public var isCancelled: Bool { code == .cancelled }
     /// Whether TLS failed.
     public var isTLSFailure: Bool { code == .tls }
 

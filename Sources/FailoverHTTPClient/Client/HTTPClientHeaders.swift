@@ -37,6 +37,7 @@ public struct HTTPClientHeaders: Sendable, Sequence, ExpressibleByDictionaryLite
     /// Number of fields.
     public var count: Int { fields.count }
 
+    /// Iterates the fields in order.
     public func makeIterator() -> some IteratorProtocol<(name: String, value: String)> { fields.makeIterator() }
 
     /// `Name: value` lines; an `Authorization` value is shown as `<redacted>`.

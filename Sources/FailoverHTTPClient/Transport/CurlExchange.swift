@@ -1,9 +1,12 @@
 import CCurl
+import Synchronization
 
 /// One libcurl exchange: owns the easy handle's options and collects the answer through the C callbacks.
 ///
-/// Used on one dispatch-queue thread only, from ``run(_:configuration:)`` to its return.
-final class CurlExchange {
+/// ``run(_:configuration:)`` and the callbacks run on the exchange's own thread only; ``cancel()`` may be called
+/// from any thread and only sets an atomic flag the progress callback reads.
+final class CurlExchange: @unchecked Sendable {
+    private let cancelled = Atomic<Bool>(false)
     private let limit: Int
     private var body: [UInt8] = []
     private var headers = HTTPClientHeaders()
@@ -11,7 +14,15 @@ final class CurlExchange {
 
     init(limit: Int) { self.limit = limit }
 
-    func run(_ request: HTTPClientRequest, configuration: HTTPClientConfiguration)
+    /// Asks the running exchange to stop; libcurl aborts it at its next progress check (about once a second at
+    /// worst, usually at once).
+    func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+    fileprivate var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+
+    func run(
+        _ request: HTTPClientRequest, configuration: HTTPClientConfiguration
+    )
         -> Result<HTTPClientResponse, HTTPClientError>
     {
         guard let handle = curl_easy_init() else {
@@ -51,11 +62,15 @@ final class CurlExchange {
             set(failoverd_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
             set(failoverd_curl_setopt_header_function(handle, curlWriteHeader))
             set(failoverd_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
+            set(failoverd_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0))
+            set(failoverd_curl_setopt_xferinfo_function(handle, curlProgress))
+            set(failoverd_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context))
             if let body = request.body {
                 set(failoverd_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
                 body.withUnsafeBytes { bytes in
-                    set(failoverd_curl_setopt_pointer(
-                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress)))
+                    set(
+                        failoverd_curl_setopt_pointer(
+                            handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress)))
                 }
                 set(failoverd_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
             } else if request.method == .get {
@@ -79,10 +94,14 @@ final class CurlExchange {
         return .failure(classify(code, reason: "\(request): \(reason)", sent: requestSize > 0, request: request))
     }
 
-    private func classify(_ code: CURLcode, reason: String, sent: Bool, request: HTTPClientRequest)
+    private func classify(
+        _ code: CURLcode, reason: String, sent: Bool, request: HTTPClientRequest
+    )
         -> HTTPClientError
     {
         switch code {
+        case CURLE_ABORTED_BY_CALLBACK:
+            return .cancelled(request.description)
         case CURLE_WRITE_ERROR where bodyExceededLimit:
             return .responseTooLarge(limit: limit, request: request.description)
         case CURLE_OPERATION_TIMEDOUT:
@@ -133,6 +152,11 @@ private let curlWriteBody: failoverd_curl_data_callback = { data, size, count, c
         exchange.appendBody(UnsafeBufferPointer(start: bytes, count: total))
     }
     return accepted ? total : 0
+}
+
+private let curlProgress: failoverd_curl_progress_callback = { context, _, _, _, _ in
+    guard let context else { return 0 }
+    return Unmanaged<CurlExchange>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
 }
 
 private let curlWriteHeader: failoverd_curl_data_callback = { data, size, count, context in

@@ -3,6 +3,8 @@
 /// ``CurlTransport`` is the real one; tests of the retry policy script answers with their own conformance.
 public protocol HTTPTransport: Sendable {
     /// Sends `request` once and returns the answer, whatever its status.
-    func perform(_ request: HTTPClientRequest, configuration: HTTPClientConfiguration)
+    func perform(
+        _ request: HTTPClientRequest, configuration: HTTPClientConfiguration
+    )
         async throws(HTTPClientError) -> HTTPClientResponse
 }

@@ -1,3 +1,5 @@
+import FailoverCore
+
 /// An error that a handler throws to answer with a status code and a JSON body saying what is wrong.
 ///
 /// The body is `{"error": "<reason>", "message": "<text>"}`; `reason` is a stable machine-readable word.
@@ -105,27 +107,6 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     }
 
     private var jsonBody: String {
-        "{\"error\":\(JSONString.quote(reason)),\"message\":\(JSONString.quote(message))}\n"
-    }
-}
-
-/// Minimal JSON string quoting for fixed-shape bodies that must not fail to encode.
-enum JSONString {
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        "{\"error\":\(JSONText.quote(reason)),\"message\":\(JSONText.quote(message))}\n"
     }
 }

@@ -6,6 +6,13 @@ import Synchronization
 final class HTTPMetrics: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let durations = Mutex<[String: DurationHistogram]>([:])
+    private let counters = Mutex<[CounterKey: Counter]>([:])
+
+    private struct CounterKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -20,6 +27,18 @@ final class HTTPMetrics: Sendable {
             help: "HTTP requests answered, by route, method and status code."
         ).increment()
         histogram(for: summary.route).record(summary.duration)
+    }
+
+    private func counter(for key: CounterKey) -> Counter {
+        counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = registry.makeCounter(
+                name: "failoverd_http_requests_total",
+                labels: [("handler", key.route), ("method", key.method), ("code", String(key.status))],
+                help: "HTTP requests answered, by route, method and status code.")
+            counters[key] = counter
+            return counter
+        }
     }
 
     private func histogram(for route: String) -> DurationHistogram {

@@ -19,6 +19,21 @@ struct WebhookController: Sendable {
         router.on(.post, "/webhook") { request in try await accept(request) }
     }
 
+    /// The 200 answer: what was stored, per alert the episode and what happened to it.
+    static func acknowledgement(_ receipt: IngestReceipt) -> String {
+        var text = "{\"alerts\":["
+        for (index, alert) in receipt.alerts.enumerated() {
+            if index > 0 { text += "," }
+            text += "{\"episode\":\(alert.episodeID),\"fingerprint\":"
+            JSONText.appendQuoted(alert.fingerprint, to: &text)
+            text += ",\"startsAt\":"
+            JSONText.appendQuoted(alert.startsAt, to: &text)
+            text += ",\"transition\":\"\(alert.transition.rawValue)\"}"
+        }
+        text += "],\"delivery\":\(receipt.deliveryID),\"status\":\"accepted\"}\n"
+        return text
+    }
+
     func accept(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let caller: String?
         do {
@@ -60,34 +75,8 @@ struct WebhookController: Sendable {
                     "Alertmanager truncated alerts from a notification (max_alerts)",
                     metadata: ["group_key": "\(webhook.groupKey)", "truncated": "\(webhook.truncatedAlerts)"])
             }
-            do {
-                return try .json(WebhookAcknowledgement(receipt))
-            } catch {
-                throw .internalServerError("cannot encode the acknowledgement")
-            }
-        }
-    }
-}
-
-/// The 200 answer: what was stored.
-struct WebhookAcknowledgement: Encodable {
-    struct Alert: Encodable {
-        var fingerprint: String
-        var startsAt: String
-        var episode: Int64
-        var transition: String
-    }
-
-    var status = "accepted"
-    var delivery: Int64
-    var alerts: [Alert]
-
-    init(_ receipt: IngestReceipt) {
-        delivery = receipt.deliveryID
-        alerts = receipt.alerts.map {
-            Alert(
-                fingerprint: $0.fingerprint, startsAt: $0.startsAt, episode: $0.episodeID,
-                transition: $0.transition.rawValue)
+            return HTTPResponse(
+                status: 200, headers: ["Content-Type": "application/json"], body: Array(Self.acknowledgement(receipt).utf8))
         }
     }
 }

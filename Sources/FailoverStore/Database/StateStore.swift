@@ -11,6 +11,7 @@ public final class StateStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let logger: Logger
+    private let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database at `path`, its directory included, and migrates it.
     ///
@@ -35,10 +36,13 @@ public final class StateStore: Sendable {
             // Every commit reaches the disk before it returns: an acknowledged webhook survives power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Checkpoints run on their own connection (WALCheckpointer), never inside a webhook's commit.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            checkpointer = try WALCheckpointer(path: path, interval: .seconds(1), logger: logger)
         } catch {
             throw .cannotOpen(path, reason: String(describing: error))
         }
@@ -55,6 +59,7 @@ public final class StateStore: Sendable {
 
     /// Checkpoints the WAL into the main file and closes every connection. Call once, after the writer stopped.
     public func close() {
+        checkpointer.stop()
         do {
             try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try pool.close()

@@ -71,16 +71,9 @@ public struct PreparedAlert: Sendable {
         startsAt = alert.startsAt.rfc3339
         status = alert.status
         alertname = alert.alertname
-        labelsJSON = Self.json(alert.labels)
-        annotationsJSON = Self.json(alert.annotations)
+        labelsJSON = JSONText.object(alert.labels)
+        annotationsJSON = JSONText.object(alert.annotations)
         generatorURL = alert.generatorURL
         endsAt = alert.endsAt?.rfc3339
-    }
-
-    private static func json(_ dictionary: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(dictionary) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
     }
 }

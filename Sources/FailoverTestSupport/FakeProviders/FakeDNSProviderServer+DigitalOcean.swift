@@ -7,55 +7,68 @@ extension FakeDNSProviderServer {
 
     static func addDigitalOceanRoutes(to router: inout HTTPRouter, state: FakeProviderState) {
         let flavor = Flavor.digitalOcean
-        router.on(.get, "/v2/domains/{domain}", handler: route(flavor, state) { request in
-            let zone = try digitalOceanZone(request, state)
-            return FakeJSON.object([
-                (
-                    "domain",
-                    .object([
-                        ("name", .string(zone.name)), ("ttl", .int(zone.ttl)), ("zone_file", .string(zoneFile(zone))),
-                    ])
-                )
-            ]).answer(flavor)
-        })
-        router.on(.get, "/v2/domains/{domain}/records", handler: route(flavor, state) { request in
-            let zone = try digitalOceanZone(request, state)
-            var records = zone.records
-            if let type = request.queryValue("type") { records = records.filter { $0.type == type.uppercased() } }
-            if let name = request.queryValue("name") {
-                // The filter takes the fully qualified name; a name outside the zone matches nothing.
-                let fqdn = FakeProviderState.normalize(name)
-                records = records.filter { record in
-                    (record.name.isEmpty ? zone.name : "\(record.name).\(zone.name)") == fqdn
+        router.on(
+            .get, "/v2/domains/{domain}",
+            handler: route(flavor, state) { request in
+                let zone = try digitalOceanZone(request, state)
+                return FakeJSON.object([
+                    (
+                        "domain",
+                        .object([
+                            ("name", .string(zone.name)), ("ttl", .int(zone.ttl)),
+                            ("zone_file", .string(zoneFile(zone))),
+                        ])
+                    )
+                ]).answer(flavor)
+            })
+        router.on(
+            .get, "/v2/domains/{domain}/records",
+            handler: route(flavor, state) { request in
+                let zone = try digitalOceanZone(request, state)
+                var records = zone.records
+                if let type = request.queryValue("type") { records = records.filter { $0.type == type.uppercased() } }
+                if let name = request.queryValue("name") {
+                    // The filter takes the fully qualified name; a name outside the zone matches nothing.
+                    let fqdn = FakeProviderState.normalize(name)
+                    records = records.filter { record in
+                        (record.name.isEmpty ? zone.name : "\(record.name).\(zone.name)") == fqdn
+                    }
                 }
-            }
-            return digitalOceanPage(records, zone: zone, request: request, state: state)
-        })
-        router.on(.post, "/v2/domains/{domain}/records", handler: route(flavor, state) { request in
-            let zone = try digitalOceanZone(request, state)
-            let body = try jsonObject(request, flavor: flavor)
-            guard let type = (body["type"] as? String)?.uppercased(), !type.isEmpty else {
-                throw unprocessable("Type is required.")
-            }
-            guard let name = body["name"] as? String, !name.isEmpty else { throw unprocessable("Name is required.") }
-            let data = try digitalOceanData(body["data"], type: type, zone: zone, required: true) ?? ""
-            let ttl = try digitalOceanTTL(body["ttl"]) ?? 1800
-            let record = state.contents.withLock { contents -> FakeDNSRecord? in
-                guard let index = contents.zones.firstIndex(where: { $0.id == zone.id }) else { return nil }
-                let record = FakeDNSRecord(
-                    id: contents.nextRecordID, name: FakeProviderState.relative(name, zone: zone.name), type: type,
-                    target: data, ttl: ttl, priority: body["priority"] as? Int)
-                contents.nextRecordID += 1
-                contents.zones[index].records.append(record)
-                return record
-            }
-            guard let record else { throw FakeAnswer(response: flavor.errorResponse(status: 404, message: flavor.notFoundMessage)) }
-            return FakeJSON.object([("domain_record", digitalOceanRecordJSON(record))]).answer(flavor, status: 201)
-        })
-        router.on(.get, "/v2/domains/{domain}/records/{recordId}", handler: route(flavor, state) { request in
-            let (_, record) = try digitalOceanRecord(request, state)
-            return FakeJSON.object([("domain_record", digitalOceanRecordJSON(record))]).answer(flavor)
-        })
+                return digitalOceanPage(records, zone: zone, request: request, state: state)
+            })
+        router.on(
+            .post, "/v2/domains/{domain}/records",
+            handler: route(flavor, state) { request in
+                let zone = try digitalOceanZone(request, state)
+                let body = try jsonObject(request, flavor: flavor)
+                guard let type = (body["type"] as? String)?.uppercased(), !type.isEmpty else {
+                    throw unprocessable("Type is required.")
+                }
+                guard let name = body["name"] as? String, !name.isEmpty else {
+                    throw unprocessable("Name is required.")
+                }
+                let data = try digitalOceanData(body["data"], type: type, zone: zone, required: true) ?? ""
+                let ttl = try digitalOceanTTL(body["ttl"]) ?? 1800
+                let record = state.contents.withLock { contents -> FakeDNSRecord? in
+                    guard let index = contents.zones.firstIndex(where: { $0.id == zone.id }) else { return nil }
+                    let record = FakeDNSRecord(
+                        id: contents.nextRecordID, name: FakeProviderState.relative(name, zone: zone.name), type: type,
+                        target: data, ttl: ttl, priority: body["priority"] as? Int)
+                    contents.nextRecordID += 1
+                    contents.zones[index].records.append(record)
+                    return record
+                }
+                guard let record else {
+                    throw FakeAnswer(response: flavor.errorResponse(status: 404, message: flavor.notFoundMessage))
+                }
+                return FakeJSON.object([("domain_record", digitalOceanRecordJSON(record))]).answer(flavor, status: 201)
+            })
+        router.on(
+            .get, "/v2/domains/{domain}/records/{recordId}",
+            handler: route(flavor, state) { request in
+                let (_, record) = try digitalOceanRecord(request, state)
+                return FakeJSON.object([("domain_record", digitalOceanRecordJSON(record))]).answer(flavor)
+            })
         let update: HTTPHandler = route(flavor, state) { request in
             let (zone, existing) = try digitalOceanRecord(request, state)
             let body = try jsonObject(request, flavor: flavor)
@@ -81,14 +94,16 @@ extension FakeDNSProviderServer {
         }
         router.on(.put, "/v2/domains/{domain}/records/{recordId}", handler: update)
         router.on(.patch, "/v2/domains/{domain}/records/{recordId}", handler: update)
-        router.on(.delete, "/v2/domains/{domain}/records/{recordId}", handler: route(flavor, state) { request in
-            let (zone, record) = try digitalOceanRecord(request, state)
-            state.contents.withLock { contents in
-                guard let zoneIndex = contents.zones.firstIndex(where: { $0.id == zone.id }) else { return }
-                contents.zones[zoneIndex].records.removeAll { $0.id == record.id }
-            }
-            return HTTPResponse(status: 204)
-        })
+        router.on(
+            .delete, "/v2/domains/{domain}/records/{recordId}",
+            handler: route(flavor, state) { request in
+                let (zone, record) = try digitalOceanRecord(request, state)
+                state.contents.withLock { contents in
+                    guard let zoneIndex = contents.zones.firstIndex(where: { $0.id == zone.id }) else { return }
+                    contents.zones[zoneIndex].records.removeAll { $0.id == record.id }
+                }
+                return HTTPResponse(status: 204)
+            })
     }
 
     /// `{"domain_records": [...], "links": {...}, "meta": {"total": N}}` with `page`/`per_page` (default 20, max
@@ -120,7 +135,9 @@ extension FakeDNSProviderServer {
         ]).answer(.digitalOcean)
     }
 
-    private static func digitalOceanZone(_ request: HTTPRequest, _ state: FakeProviderState) throws
+    private static func digitalOceanZone(
+        _ request: HTTPRequest, _ state: FakeProviderState
+    ) throws
         -> FakeProviderState.Zone
     {
         let name = FakeProviderState.normalize(request.parameters["domain"] ?? "")
@@ -131,7 +148,9 @@ extension FakeDNSProviderServer {
         return zone
     }
 
-    private static func digitalOceanRecord(_ request: HTTPRequest, _ state: FakeProviderState) throws
+    private static func digitalOceanRecord(
+        _ request: HTTPRequest, _ state: FakeProviderState
+    ) throws
         -> (FakeProviderState.Zone, FakeDNSRecord)
     {
         let zone = try digitalOceanZone(request, state)
@@ -145,7 +164,9 @@ extension FakeDNSProviderServer {
 
     /// Validates `data`: addresses for A/AAAA; host names need the trailing dot (`@` is allowed) and are stored
     /// without it, as the API answers.
-    private static func digitalOceanData(_ value: Any?, type: String, zone: FakeProviderState.Zone, required: Bool)
+    private static func digitalOceanData(
+        _ value: Any?, type: String, zone: FakeProviderState.Zone, required: Bool
+    )
         throws -> String?
     {
         guard let value else {
@@ -179,8 +200,10 @@ extension FakeDNSProviderServer {
     /// apex `"@"`.
     static func digitalOceanRecordJSON(_ record: FakeDNSRecord) -> FakeJSON {
         .object([
-            ("id", .int(record.id)), ("type", .string(record.type)), ("name", .string(record.name.isEmpty ? "@" : record.name)),
-            ("data", .string(record.target)), ("priority", .int(record.priority)), ("port", .null), ("ttl", .int(record.ttl)),
+            ("id", .int(record.id)), ("type", .string(record.type)),
+            ("name", .string(record.name.isEmpty ? "@" : record.name)),
+            ("data", .string(record.target)), ("priority", .int(record.priority)), ("port", .null),
+            ("ttl", .int(record.ttl)),
             ("weight", .null), ("flags", .null), ("tag", .null),
         ])
     }

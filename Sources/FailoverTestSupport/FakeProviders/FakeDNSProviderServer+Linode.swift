@@ -9,82 +9,101 @@ extension FakeDNSProviderServer {
 
     static func addLinodeRoutes(to router: inout HTTPRouter, state: FakeProviderState) {
         let flavor = Flavor.linode
-        router.on(.get, "/v4/domains", handler: route(flavor, state) { request in
-            let filter = try linodeFilter(request)
-            let zones = state.contents.withLock { $0.zones }.filter { zone in
-                filter["domain"].map { FakeProviderState.normalize($0) == zone.name } ?? true
-            }
-            return linodePage(zones.map(linodeDomainJSON), request: request, state: state)
-        })
-        router.on(.get, "/v4/domains/{domainId}", handler: route(flavor, state) { request in
-            linodeDomainJSON(try linodeZone(request, state)).answer(flavor)
-        })
-        router.on(.get, "/v4/domains/{domainId}/records", handler: route(flavor, state) { request in
-            let zone = try linodeZone(request, state)
-            let filter = try linodeFilter(request)
-            let records = zone.records.filter { record in
-                (filter["name"].map { $0.lowercased() == record.name } ?? true)
-                    && (filter["type"].map { $0.uppercased() == record.type } ?? true)
-                    && (filter["target"].map { $0 == record.target } ?? true)
-            }
-            return linodePage(records.map(linodeRecordJSON), request: request, state: state)
-        })
-        router.on(.post, "/v4/domains/{domainId}/records", handler: route(flavor, state) { request in
-            let zone = try linodeZone(request, state)
-            let body = try jsonObject(request, flavor: flavor)
-            guard let type = (body["type"] as? String)?.uppercased(), !type.isEmpty else {
-                throw FakeAnswer(response: flavor.errorResponse(status: 400, message: "type is required", field: "type"))
-            }
-            let target = try linodeTarget(body["target"], type: type, required: true) ?? ""
-            let ttl = try linodeTTL(body["ttl_sec"]) ?? 0
-            let name = FakeProviderState.normalize((body["name"] as? String) ?? "")
-            let record = state.contents.withLock { contents -> FakeDNSRecord? in
-                guard let index = contents.zones.firstIndex(where: { $0.id == zone.id }) else { return nil }
-                let record = FakeDNSRecord(
-                    id: contents.nextRecordID, name: name, type: type, target: target, ttl: ttl,
-                    priority: body["priority"] as? Int)
-                contents.nextRecordID += 1
-                contents.zones[index].records.append(record)
-                return record
-            }
-            guard let record else { throw FakeAnswer(response: flavor.errorResponse(status: 404, message: flavor.notFoundMessage)) }
-            return linodeRecordJSON(record).answer(flavor)
-        })
-        router.on(.get, "/v4/domains/{domainId}/records/{recordId}", handler: route(flavor, state) { request in
-            let (_, record) = try linodeRecord(request, state)
-            return linodeRecordJSON(record).answer(flavor)
-        })
-        router.on(.put, "/v4/domains/{domainId}/records/{recordId}", handler: route(flavor, state) { request in
-            let (zone, existing) = try linodeRecord(request, state)
-            let body = try jsonObject(request, flavor: flavor)
-            var record = existing
-            if let target = try linodeTarget(body["target"], type: record.type, required: false) {
-                record.target = target
-            }
-            if let ttl = try linodeTTL(body["ttl_sec"]) { record.ttl = ttl }
-            if let name = body["name"] as? String { record.name = FakeProviderState.normalize(name) }
-            if let priority = body["priority"] as? Int { record.priority = priority }
-            let updated = record
-            state.contents.withLock { contents in
-                guard let zoneIndex = contents.zones.firstIndex(where: { $0.id == zone.id }),
-                    let index = contents.zones[zoneIndex].records.firstIndex(where: { $0.id == updated.id })
-                else { return }
-                contents.zones[zoneIndex].records[index] = updated
-            }
-            return linodeRecordJSON(updated).answer(flavor)
-        })
-        router.on(.delete, "/v4/domains/{domainId}/records/{recordId}", handler: route(flavor, state) { request in
-            let (zone, record) = try linodeRecord(request, state)
-            state.contents.withLock { contents in
-                guard let zoneIndex = contents.zones.firstIndex(where: { $0.id == zone.id }) else { return }
-                contents.zones[zoneIndex].records.removeAll { $0.id == record.id }
-            }
-            return FakeJSON.object([]).answer(flavor)
-        })
+        router.on(
+            .get, "/v4/domains",
+            handler: route(flavor, state) { request in
+                let filter = try linodeFilter(request)
+                let zones = state.contents.withLock { $0.zones }.filter { zone in
+                    filter["domain"].map { FakeProviderState.normalize($0) == zone.name } ?? true
+                }
+                return linodePage(zones.map(linodeDomainJSON), request: request, state: state)
+            })
+        router.on(
+            .get, "/v4/domains/{domainId}",
+            handler: route(flavor, state) { request in
+                linodeDomainJSON(try linodeZone(request, state)).answer(flavor)
+            })
+        router.on(
+            .get, "/v4/domains/{domainId}/records",
+            handler: route(flavor, state) { request in
+                let zone = try linodeZone(request, state)
+                let filter = try linodeFilter(request)
+                let records = zone.records.filter { record in
+                    (filter["name"].map { $0.lowercased() == record.name } ?? true)
+                        && (filter["type"].map { $0.uppercased() == record.type } ?? true)
+                        && (filter["target"].map { $0 == record.target } ?? true)
+                }
+                return linodePage(records.map(linodeRecordJSON), request: request, state: state)
+            })
+        router.on(
+            .post, "/v4/domains/{domainId}/records",
+            handler: route(flavor, state) { request in
+                let zone = try linodeZone(request, state)
+                let body = try jsonObject(request, flavor: flavor)
+                guard let type = (body["type"] as? String)?.uppercased(), !type.isEmpty else {
+                    throw FakeAnswer(
+                        response: flavor.errorResponse(status: 400, message: "type is required", field: "type"))
+                }
+                let target = try linodeTarget(body["target"], type: type, required: true) ?? ""
+                let ttl = try linodeTTL(body["ttl_sec"]) ?? 0
+                let name = FakeProviderState.normalize((body["name"] as? String) ?? "")
+                let record = state.contents.withLock { contents -> FakeDNSRecord? in
+                    guard let index = contents.zones.firstIndex(where: { $0.id == zone.id }) else { return nil }
+                    let record = FakeDNSRecord(
+                        id: contents.nextRecordID, name: name, type: type, target: target, ttl: ttl,
+                        priority: body["priority"] as? Int)
+                    contents.nextRecordID += 1
+                    contents.zones[index].records.append(record)
+                    return record
+                }
+                guard let record else {
+                    throw FakeAnswer(response: flavor.errorResponse(status: 404, message: flavor.notFoundMessage))
+                }
+                return linodeRecordJSON(record).answer(flavor)
+            })
+        router.on(
+            .get, "/v4/domains/{domainId}/records/{recordId}",
+            handler: route(flavor, state) { request in
+                let (_, record) = try linodeRecord(request, state)
+                return linodeRecordJSON(record).answer(flavor)
+            })
+        router.on(
+            .put, "/v4/domains/{domainId}/records/{recordId}",
+            handler: route(flavor, state) { request in
+                let (zone, existing) = try linodeRecord(request, state)
+                let body = try jsonObject(request, flavor: flavor)
+                var record = existing
+                if let target = try linodeTarget(body["target"], type: record.type, required: false) {
+                    record.target = target
+                }
+                if let ttl = try linodeTTL(body["ttl_sec"]) { record.ttl = ttl }
+                if let name = body["name"] as? String { record.name = FakeProviderState.normalize(name) }
+                if let priority = body["priority"] as? Int { record.priority = priority }
+                let updated = record
+                state.contents.withLock { contents in
+                    guard let zoneIndex = contents.zones.firstIndex(where: { $0.id == zone.id }),
+                        let index = contents.zones[zoneIndex].records.firstIndex(where: { $0.id == updated.id })
+                    else { return }
+                    contents.zones[zoneIndex].records[index] = updated
+                }
+                return linodeRecordJSON(updated).answer(flavor)
+            })
+        router.on(
+            .delete, "/v4/domains/{domainId}/records/{recordId}",
+            handler: route(flavor, state) { request in
+                let (zone, record) = try linodeRecord(request, state)
+                state.contents.withLock { contents in
+                    guard let zoneIndex = contents.zones.firstIndex(where: { $0.id == zone.id }) else { return }
+                    contents.zones[zoneIndex].records.removeAll { $0.id == record.id }
+                }
+                return FakeJSON.object([]).answer(flavor)
+            })
     }
 
     /// `{"data": [...], "page": N, "pages": M, "results": K}` with `page`/`page_size` (25...500, default 100).
-    private static func linodePage(_ items: [FakeJSON], request: HTTPRequest, state: FakeProviderState)
+    private static func linodePage(
+        _ items: [FakeJSON], request: HTTPRequest, state: FakeProviderState
+    )
         -> HTTPResponse
     {
         var size = min(500, max(25, request.queryValue("page_size").flatMap(Int.init) ?? 100))
@@ -93,7 +112,8 @@ extension FakeDNSProviderServer {
         let page = max(1, request.queryValue("page").flatMap(Int.init) ?? 1)
         let slice = items.dropFirst((page - 1) * size).prefix(size)
         return FakeJSON.object([
-            ("data", .array(Array(slice))), ("page", .int(page)), ("pages", .int(pages)), ("results", .int(items.count)),
+            ("data", .array(Array(slice))), ("page", .int(page)), ("pages", .int(pages)),
+            ("results", .int(items.count)),
         ]).answer(.linode)
     }
 
@@ -115,7 +135,9 @@ extension FakeDNSProviderServer {
         return filter
     }
 
-    private static func linodeZone(_ request: HTTPRequest, _ state: FakeProviderState) throws
+    private static func linodeZone(
+        _ request: HTTPRequest, _ state: FakeProviderState
+    ) throws
         -> FakeProviderState.Zone
     {
         let id = request.parameters["domainId"].flatMap(Int.init)
@@ -125,7 +147,9 @@ extension FakeDNSProviderServer {
         return zone
     }
 
-    private static func linodeRecord(_ request: HTTPRequest, _ state: FakeProviderState) throws
+    private static func linodeRecord(
+        _ request: HTTPRequest, _ state: FakeProviderState
+    ) throws
         -> (FakeProviderState.Zone, FakeDNSRecord)
     {
         let zone = try linodeZone(request, state)

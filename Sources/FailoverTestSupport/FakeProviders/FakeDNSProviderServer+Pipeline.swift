@@ -10,7 +10,8 @@ extension FakeDNSProviderServer {
     /// Wraps a route handler with what every request of the fake goes through: logging, injected faults, the
     /// bearer-token and scope checks, and the rate-limit headers.
     static func route(
-        _ flavor: Flavor, _ state: FakeProviderState, _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+        _ flavor: Flavor, _ state: FakeProviderState,
+        _ handler: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
     ) -> HTTPHandler {
         { request in
             let index = state.log(request)
@@ -123,12 +124,14 @@ extension FakeDNSProviderServer.Flavor {
         let title = "\(status) \(status == 502 ? "Bad Gateway" : status == 504 ? "Gateway Time-out" : "Error")"
         switch self {
         case .linode:
-            let page = "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1>"
+            let page =
+                "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1>"
                 + "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
             return HTTPResponse(
                 status: status, headers: ["Content-Type": "text/html", "Server": "nginx"], body: Array(page.utf8))
         case .digitalOcean:
-            let page = "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>api.digitalocean.com | \(title)</title>"
+            let page =
+                "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>api.digitalocean.com | \(title)</title>"
                 + "</head>\n<body><h1>\(title)</h1><p>cloudflare</p></body>\n</html>\n"
             return HTTPResponse(
                 status: status, headers: ["Content-Type": "text/html; charset=UTF-8", "Server": "cloudflare"],

@@ -86,7 +86,7 @@ public final class FakeDNSProviderServer: Sendable {
     /// - Parameter defaultTTL: the zone's TTL (Linode `ttl_sec`, default 0; DigitalOcean `ttl`, default 1800).
     @discardableResult
     public func addZone(_ name: String, defaultTTL: Int? = nil) -> Int {
-        let known = !state.records(zone: name, name: nil, type: nil).isEmpty
+        let known = state.hasZone(name)
         let id = state.addZone(name, ttl: defaultTTL ?? (flavor == .linode ? 0 : 1800))
         if flavor == .digitalOcean, !known {
             _ = state.addRecord(zone: name, name: "@", type: "SOA", target: "1800", ttl: 1800, priority: nil)

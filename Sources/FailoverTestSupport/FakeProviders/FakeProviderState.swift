@@ -43,6 +43,10 @@ final class FakeProviderState: Sendable {
         }
     }
 
+    func hasZone(_ name: String) -> Bool {
+        contents.withLock { state in state.zones.contains { $0.name == Self.normalize(name) } }
+    }
+
     /// Adds a record to a zone; returns its id, or `nil` when the zone is unknown.
     func addRecord(zone: String, name: String, type: String, target: String, ttl: Int, priority: Int?) -> Int? {
         contents.withLock { state in

@@ -6,15 +6,18 @@ struct DNSChangePlanTests {
     let zone = DNSZoneName("example.com")
     let app = DNSRecordName(relative: "app")
 
-    func record(_ id: String, _ target: String, ttl: Int = 300, type: DNSRecordType = .a, name: String = "app")
+    func record(
+        _ id: String, _ target: String, ttl: Int = 300, type: DNSRecordType = .a, name: String = "app"
+    )
         -> DNSRecord
     {
         DNSRecord(id: id, name: DNSRecordName(relative: name), type: type, target: target, ttl: ttl)
     }
 
-    func plan(_ current: [DNSRecord], _ targets: [String], ttl: Int = 300, type: DNSRecordType = .a,
-              rules: DNSRecordRules = .digitalOcean) throws -> DNSChangePlan
-    {
+    func plan(
+        _ current: [DNSRecord], _ targets: [String], ttl: Int = 300, type: DNSRecordType = .a,
+        rules: DNSRecordRules = .digitalOcean
+    ) throws -> DNSChangePlan {
         DNSChangePlan.reconcile(
             current: current, desired: try DNSDesiredState(targets: targets, ttl: ttl), name: app, type: type,
             zone: zone, rules: rules)
@@ -34,7 +37,8 @@ struct DNSChangePlanTests {
 
     @Test func ttlOnlyChangeIsAnUpdateKeepingTheTarget() throws {
         let current = record("1", "192.0.2.1", ttl: 3600)
-        #expect(try plan([current], ["192.0.2.1"], ttl: 30).operations == [.update(current, target: "192.0.2.1", ttl: 30)])
+        #expect(
+            try plan([current], ["192.0.2.1"], ttl: 30).operations == [.update(current, target: "192.0.2.1", ttl: 30)])
     }
 
     @Test func missingRecordIsCreated() throws {
@@ -43,7 +47,8 @@ struct DNSChangePlanTests {
 
     @Test func recordsOfOtherNamesAndTypesAreIgnored() throws {
         let others = [record("1", "192.0.2.1", name: "www"), record("2", "2001:db8::1", type: .aaaa)]
-        #expect(try plan(others, ["192.0.2.9"]).operations == [.create(name: app, type: .a, target: "192.0.2.9", ttl: 300)])
+        #expect(
+            try plan(others, ["192.0.2.9"]).operations == [.create(name: app, type: .a, target: "192.0.2.9", ttl: 300)])
     }
 
     @Test func extraRecordsAreDeletedLast() throws {
@@ -114,9 +119,13 @@ struct DNSChangePlanTests {
     @Test func isSatisfiedAgreesWithNoOp() throws {
         let desired = try DNSDesiredState(targets: ["192.0.2.1", "192.0.2.2"], ttl: 60)
         let good = [record("1", "192.0.2.2", ttl: 60), record("2", "192.0.2.1", ttl: 60)]
-        #expect(DNSChangePlan.isSatisfied(by: good, desired: desired, name: app, type: .a, zone: zone, rules: .digitalOcean))
+        #expect(
+            DNSChangePlan.isSatisfied(by: good, desired: desired, name: app, type: .a, zone: zone, rules: .digitalOcean)
+        )
         let extra = good + [record("3", "192.0.2.3", ttl: 60)]
-        #expect(!DNSChangePlan.isSatisfied(by: extra, desired: desired, name: app, type: .a, zone: zone, rules: .digitalOcean))
+        #expect(
+            !DNSChangePlan.isSatisfied(
+                by: extra, desired: desired, name: app, type: .a, zone: zone, rules: .digitalOcean))
     }
 
     @Test(arguments: [0, 1, 2, 3, 4])
@@ -142,7 +151,9 @@ struct DNSChangePlanTests {
                     applied.removeAll { $0.id == record.id }
                 }
             }
-            #expect(DNSChangePlan.isSatisfied(by: applied, desired: desired, name: app, type: .a, zone: zone, rules: .digitalOcean))
+            #expect(
+                DNSChangePlan.isSatisfied(
+                    by: applied, desired: desired, name: app, type: .a, zone: zone, rules: .digitalOcean))
             let creates = result.operations.filter { if case .create = $0 { true } else { false } }.count
             #expect(creates == max(0, desiredCount - currentCount))
         }

@@ -27,7 +27,8 @@ struct CurlTransportTests {
     }
 
     func client(
-        requestTimeout: Duration = .seconds(5), maxBody: Int = 4 << 20, attempts: Int = 3, timing: InstantTiming = InstantTiming()
+        requestTimeout: Duration = .seconds(5), maxBody: Int = 4 << 20, attempts: Int = 3,
+        timing: InstantTiming = InstantTiming()
     ) -> HTTPClient {
         HTTPClient(
             configuration: HTTPClientConfiguration(
@@ -117,13 +118,15 @@ struct CurlTransportTests {
     }
 
     @Test func refusedConnectionIsRetriedThenReported() async throws {
-        let base = try await withServer({ _ in }) { base in base }  // the port is closed once the server stopped
+        let refusing = try RefusingPort()
         let error = await #expect(throws: HTTPClientError.self) {
-            _ = try await client(attempts: 3).execute(HTTPClientRequest(method: .get, url: "\(base)/gone"))
+            _ = try await client(attempts: 3).execute(
+                HTTPClientRequest(method: .get, url: "http://127.0.0.1:\(refusing.port)/gone"))
         }
         #expect(error?.isConnectionFailure == true)
         #expect(error?.attempts == 3)
         #expect(error?.requestMayHaveBeenSent == false)
+        withExtendedLifetime(refusing) {}
     }
 
     @Test func malformedURLIsAnInvalidRequest() async throws {
@@ -131,5 +134,34 @@ struct CurlTransportTests {
             _ = try await client().execute(HTTPClientRequest(method: .get, url: "ftp://example.test/file"))
         }
         #expect(error?.isTransient == false)
+    }
+
+    @Test func cancellingTheTaskAbortsTheExchange() async throws {
+        try await withServer({ router in
+            router.on(.get, "/hang") { _ in
+                try? await Task.sleep(for: .milliseconds(1500))
+                return .text("too late")
+            }
+        }) { base in
+            let client = client(requestTimeout: .seconds(20))
+            let started = ContinuousClock.now
+            let task = Task {
+                try await client.execute(HTTPClientRequest(method: .get, url: "\(base)/hang"))
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            task.cancel()
+            let outcome = await task.result
+            let error = try #require(outcome.failure as? HTTPClientError)
+            #expect(error.isCancelled)
+            #expect(error.attempts == 1)
+            #expect(ContinuousClock.now - started < .milliseconds(1400))  // before the server would have answered
+        }
+    }
+}
+
+extension Result {
+    fileprivate var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }

@@ -12,7 +12,9 @@ final class ScriptedTransport: HTTPTransport {
 
     var attempts: Int { count.withLock { $0 } }
 
-    func perform(_ request: HTTPClientRequest, configuration: HTTPClientConfiguration)
+    func perform(
+        _ request: HTTPClientRequest, configuration: HTTPClientConfiguration
+    )
         async throws(HTTPClientError) -> HTTPClientResponse
     {
         count.withLock { $0 += 1 }
@@ -25,7 +27,9 @@ final class ScriptedTransport: HTTPTransport {
 struct HTTPRetryPolicyTests {
     let logs = LogRecorder()
 
-    func client(_ transport: ScriptedTransport, timing: InstantTiming, policy: HTTPRetryPolicy = HTTPRetryPolicy())
+    func client(
+        _ transport: ScriptedTransport, timing: InstantTiming, policy: HTTPRetryPolicy = HTTPRetryPolicy()
+    )
         -> HTTPClient
     {
         HTTPClient(
@@ -37,8 +41,10 @@ struct HTTPRetryPolicyTests {
         .success(HTTPClientResponse(status: code, headers: headers))
     }
 
-    let get = HTTPClientRequest(method: .get, url: "https://api.example.test/v4/domains", bearerToken: BearerToken("s3cr3t"))
-    let post = HTTPClientRequest(method: .post, url: "https://api.example.test/v4/domains/1/records", body: [0x7B, 0x7D])
+    let get = HTTPClientRequest(
+        method: .get, url: "https://api.example.test/v4/domains", bearerToken: BearerToken("s3cr3t"))
+    let post = HTTPClientRequest(
+        method: .post, url: "https://api.example.test/v4/domains/1/records", body: [0x7B, 0x7D])
 
     @Test func retriesServerErrorsWithExponentialBackoff() async throws {
         let transport = ScriptedTransport([Self.status(503), Self.status(502), Self.status(500), Self.status(200)])

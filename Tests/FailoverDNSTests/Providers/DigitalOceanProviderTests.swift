@@ -21,7 +21,8 @@ struct DigitalOceanProviderTests {
 
     @Test func cnameIsWrittenWithTrailingDotAndReadWithout() async throws {
         try await ProviderHarness.run(.digitalOcean) { harness in
-            harness.fake.addRecord(zone: "example.com", name: "docs", type: "CNAME", target: "old.example.net", ttl: 300)
+            harness.fake.addRecord(
+                zone: "example.com", name: "docs", type: "CNAME", target: "old.example.net", ttl: 300)
             let result = try await harness.provider.set(
                 zone: "example.com", name: "docs", type: .cname,
                 desired: ProviderHarness.desired(["docs.example.net"], ttl: 300), dryRun: false)
@@ -52,7 +53,8 @@ struct DigitalOceanProviderTests {
 
     @Test func ttlOnlyChangeResendsTheFullRecord() async throws {
         try await ProviderHarness.run(.digitalOcean) { harness in
-            harness.fake.addRecord(zone: "example.com", name: "docs", type: "CNAME", target: "docs.example.net", ttl: 3600)
+            harness.fake.addRecord(
+                zone: "example.com", name: "docs", type: "CNAME", target: "docs.example.net", ttl: 3600)
             let result = try await harness.provider.set(
                 zone: "example.com", name: "docs", type: .cname,
                 desired: ProviderHarness.desired(["docs.example.net"], ttl: 60), dryRun: false)

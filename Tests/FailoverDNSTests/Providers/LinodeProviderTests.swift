@@ -54,7 +54,8 @@ struct LinodeProviderTests {
 
     @Test func cnameIsWrittenWithoutTrailingDotAndComparedWithout() async throws {
         try await ProviderHarness.run(.linode) { harness in
-            harness.fake.addRecord(zone: "example.com", name: "docs", type: "CNAME", target: "old.example.net", ttl: 300)
+            harness.fake.addRecord(
+                zone: "example.com", name: "docs", type: "CNAME", target: "old.example.net", ttl: 300)
             let result = try await harness.provider.set(
                 zone: "example.com", name: "docs", type: .cname,
                 desired: ProviderHarness.desired(["docs.example.net."], ttl: 300), dryRun: false)

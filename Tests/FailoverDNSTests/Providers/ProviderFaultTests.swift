@@ -168,12 +168,40 @@ struct ProviderFaultTests {
     }
 
     @Test(arguments: Flavor.allCases)
+    func resetConnectionsAreRetriedAndRecover(flavor: Flavor) async throws {
+        try await ProviderHarness.run(flavor, throughProxy: true) { harness in
+            seed(harness)
+            let proxy = try #require(harness.proxy)
+            proxy.dropNext(2)
+            let result = try await failover(harness)
+            #expect(result.verified)
+            #expect(proxy.droppedConnections == 2)
+            #expect(harness.fake.requestCount(.put) == 1)
+            #expect(harness.stored("app", "A") == ["198.51.100.5 300"])
+        }
+    }
+
+    @Test(arguments: Flavor.allCases)
+    func resetConnectionsGiveUpAsUnreachable(flavor: Flavor) async throws {
+        try await ProviderHarness.run(flavor, maxAttempts: 3, throughProxy: true) { harness in
+            let proxy = try #require(harness.proxy)
+            proxy.dropNext(10)
+            let error = await #expect(throws: DNSProviderError.self) {
+                _ = try await harness.provider.findZone("example.com")
+            }
+            #expect(error?.isUnreachable == true)
+            #expect(error?.attempts == 3)
+            #expect(proxy.droppedConnections == 3)
+            #expect(harness.fake.requestCount() == 0)
+            #expect(error?.description.contains("Connection reset by peer") == true)
+        }
+    }
+
+    @Test(arguments: Flavor.allCases)
     func refusedConnectionsGiveUpAsUnreachable(flavor: Flavor) async throws {
         let logs = LogRecorder()
-        let fake = FakeDNSProviderServer(flavor: flavor, logger: logs.logger())
-        try fake.start()
-        let base = fake.baseURL
-        await fake.stop()
+        let refusing = try RefusingPort()
+        let base = "http://127.0.0.1:\(refusing.port)" + (flavor == .linode ? "/v4" : "")
         let timing = InstantTiming()
         let provider = try ProviderFactory.make(
             account: ProviderAccountConfiguration(
@@ -184,6 +212,7 @@ struct ProviderFaultTests {
         #expect(error?.isUnreachable == true)
         #expect(error?.attempts == 3)
         #expect(timing.waits.count == 2)
+        withExtendedLifetime(refusing) {}
     }
 
     @Test(arguments: Flavor.allCases)
@@ -191,7 +220,8 @@ struct ProviderFaultTests {
         try await ProviderHarness.run(flavor) { harness in
             harness.fake.inject(.applyThenFail(status: 502), times: 1, method: .post)
             let result = try await harness.provider.set(
-                zone: "example.com", name: "new", type: .a, desired: ProviderHarness.desired(["198.51.100.5"], ttl: 300),
+                zone: "example.com", name: "new", type: .a,
+                desired: ProviderHarness.desired(["198.51.100.5"], ttl: 300),
                 dryRun: false)
             #expect(result.verified)
             #expect(harness.fake.requestCount(.post) == 1)  // re-read found it; no second POST
@@ -204,7 +234,8 @@ struct ProviderFaultTests {
         try await ProviderHarness.run(flavor) { harness in
             harness.fake.inject(.serverError(status: 503), times: 1, method: .post)
             let result = try await harness.provider.set(
-                zone: "example.com", name: "new", type: .a, desired: ProviderHarness.desired(["198.51.100.5"], ttl: 300),
+                zone: "example.com", name: "new", type: .a,
+                desired: ProviderHarness.desired(["198.51.100.5"], ttl: 300),
                 dryRun: false)
             #expect(result.verified)
             #expect(harness.fake.requestCount(.post) == 2)

@@ -143,11 +143,13 @@ struct ProviderReconcileTests {
         try await ProviderHarness.run(flavor) { harness in
             harness.fake.setMaxPageSize(2)
             for index in 1...5 {
-                harness.fake.addRecord(zone: "example.com", name: "pool", type: "A", target: "192.0.2.\(index)", ttl: 300)
+                harness.fake.addRecord(
+                    zone: "example.com", name: "pool", type: "A", target: "192.0.2.\(index)", ttl: 300)
             }
             let set = try await harness.provider.get(zone: "example.com", name: "pool", type: .a)
             #expect(set.records.count == 5)
-            let path = flavor == .linode
+            let path =
+                flavor == .linode
                 ? "/v4/domains/\(set.zone.id)/records" : "/v2/domains/example.com/records"
             #expect(harness.fake.requestCount(.get, path: path) == 3)
 
@@ -232,7 +234,8 @@ struct ProviderReconcileTests {
                     desired: ProviderHarness.desired(["not-an-address"], ttl: 300), dryRun: false)
             }
             #expect(error?.isValidationFailure == true)
-            let text = flavor == .linode
+            let text =
+                flavor == .linode
                 ? "target: You must provide a valid IPv4 address." : "Data must be a valid IPv4 address."
             #expect(error?.providerMessage?.contains(text) == true)
             #expect(error?.description.contains(text) == true)
@@ -263,7 +266,8 @@ struct ProviderReconcileTests {
             _ = try await harness.provider.set(
                 zone: "example.com", name: "app", type: .a, desired: ProviderHarness.desired(["192.0.2.7"], ttl: 300),
                 dryRun: false)
-            #expect(harness.fake.requests.allSatisfy { $0.headers["Authorization"] == "Bearer \(ProviderHarness.token)" })
+            #expect(
+                harness.fake.requests.allSatisfy { $0.headers["Authorization"] == "Bearer \(ProviderHarness.token)" })
             #expect(!harness.logs.all.isEmpty)
             #expect(!harness.logsContainToken)
         }

@@ -3,7 +3,6 @@ import FailoverHTTPClient
 import FailoverHTTPServer
 import Foundation
 import Logging
-import Synchronization
 import Testing
 
 @testable import FailoverDNS
@@ -21,10 +20,11 @@ struct CassetteReplayTests {
 
     @Test func pythonUnicodeTagsAreReadAsStrings() throws {
         let cassette = try Cassette(
-            file: try #require(try Cassette.files(in: "linode4").first { $0.lastPathComponent == "test_provider_authenticate.yaml" }))
+            file: try #require(
+                try Cassette.files(in: "linode4").first { $0.lastPathComponent == "test_provider_authenticate.yaml" }))
         let interaction = try #require(cassette.interactions.first)
         #expect(interaction.responseBodyTag.contains("python/unicode"))
-        #expect(interaction.responseBody.hasPrefix(#"{"data": [{"#))
+        #expect(interaction.responseBody.contains(#""data": [{"#))
         #expect(interaction.requestHeaders["x-filter"] == #"{"domain": "lexicon-test.com"}"#)
     }
 
@@ -75,7 +75,8 @@ struct CassetteReplayTests {
         for file in try Cassette.files(in: "digitalocean") {
             for interaction in try Cassette(file: file).interactions {
                 let body = Data(interaction.responseBody.utf8)
-                let segments = interaction.path.split(separator: "/").map(String.init)  // v2, domains, name, records, id
+                // v2, domains, name, records, id
+                let segments = interaction.path.split(separator: "/").map(String.init)
                 let context = "\(file.lastPathComponent): \(interaction.method) \(interaction.path)"
                 #expect(interaction.responseHeaders["ratelimit-limit"] == "5000", "\(context)")
                 #expect(interaction.responseHeaders["x-request-id"] != nil, "\(context)")
@@ -95,14 +96,14 @@ struct CassetteReplayTests {
                         #expect((page.links?.pages?.next != nil) == isFirst, "\(context)")
                         #expect((page.links?.pages?.prev != nil) == !isFirst, "\(context)")
                     }
-                    for wire in page.domain_records {
-                        let record = DigitalOceanProvider.record(from: wire)
+                    for wire in page.domainRecords {
+                        let record = try #require(DigitalOceanProvider.record(from: wire))
                         types.insert(record.type.rawValue)
                         if wire.name == "@" { #expect(record.name.isApex) }
                         if wire.type == "CNAME" { #expect(!record.target.hasSuffix(".")) }
                     }
                 case ("POST", 4, 201), ("PUT", 5, 200):
-                    let record = try decoder.decode(DigitalOceanRecordEnvelope.self, from: body).domain_record
+                    let record = try decoder.decode(DigitalOceanRecordEnvelope.self, from: body).domainRecord
                     #expect(record.priority == nil && record.port == nil && record.weight == nil, "\(context)")
                 case ("DELETE", 5, 204):
                     #expect(interaction.responseBody.isEmpty)
@@ -122,8 +123,14 @@ struct CassetteReplayTests {
         for page in ["digitalocean-page-1.json", "digitalocean-page-2.json"] {
             let data = try Data(contentsOf: folder.appendingPathComponent(page))
             let listing = try decoder.decode(DigitalOceanRecordPage.self, from: data)
-            for wire in listing.domain_records {
-                types.insert(DigitalOceanProvider.record(from: wire).type.rawValue)
+            for wire in listing.domainRecords {
+                // The hand-edited SOA has `id: null`: decoded, but left out of the model.
+                if let record = DigitalOceanProvider.record(from: wire) {
+                    types.insert(record.type.rawValue)
+                } else {
+                    #expect(wire.type == "SOA")
+                }
+                types.insert(wire.type)
             }
         }
         #expect(types.isSuperset(of: ["A", "AAAA", "CAA", "CNAME", "MX", "NS", "SOA", "SRV", "TXT"]))
@@ -156,13 +163,14 @@ struct CassetteReplayTests {
             })
         let recorded = try Cassette(file: file).interactions
         try await replay(recorded, flavor: .linode, origin: "https://api.linode.com") { provider in
-            let set = try await provider.get(zone: "lexicon-test.com", name: "_acme-challenge.listrecordset", type: .txt)
+            let set = try await provider.get(
+                zone: "lexicon-test.com", name: "_acme-challenge.listrecordset", type: .txt)
             #expect(set.records.map(\.target) == ["challengetoken1", "challengetoken2"])
             #expect(set.records.allSatisfy { $0.ttl == 0 })
         }
     }
 
-    /// Answers each GET path with the recorded bodies for it, in recorded order (the last one repeats).
+    /// Answers each GET path (and page) with its last recorded body, with the recorded `x-request-id`.
     private func replay(
         _ recorded: [RecordedInteraction], flavor: ProviderAccountConfiguration.Kind, origin: String,
         _ body: (any DNSProvider) async throws -> Void
@@ -176,8 +184,9 @@ struct CassetteReplayTests {
             }
             let host = "http://" + (request.headers["Host"] ?? "127.0.0.1")
             let text = interaction.responseBody.replacingOccurrences(of: origin, with: host)
-            return HTTPResponse(
-                status: interaction.status, headers: ["Content-Type": "application/json"], body: Array(text.utf8))
+            var headers: HTTPHeaders = ["Content-Type": "application/json"]
+            if let id = interaction.responseHeaders["x-request-id"] { headers.add(name: "x-request-id", value: id) }
+            return HTTPResponse(status: interaction.status, headers: headers, body: Array(text.utf8))
         }
         for path in Set(recorded.map(\.path)) { router.on(.get, path, handler: handler) }
         let logs = LogRecorder()
@@ -199,9 +208,9 @@ struct CassetteReplayTests {
     }
 }
 
-/// Recorded answers per path and page, handed out in order; the last one is repeated.
-final class ReplayQueue: Sendable {
-    private let answers: Mutex<[String: [RecordedInteraction]]>
+/// Recorded answers per path and page; the last recorded one (the cassette's final state) is served.
+struct ReplayQueue: Sendable {
+    private let answers: [String: [RecordedInteraction]]
 
     init(_ interactions: [RecordedInteraction]) {
         var byKey: [String: [RecordedInteraction]] = [:]
@@ -209,16 +218,8 @@ final class ReplayQueue: Sendable {
             let query = URLComponents(string: interaction.url)?.query.map { "?\($0)" } ?? ""
             byKey[interaction.path + query, default: []].append(interaction)
         }
-        answers = Mutex(byKey)
+        answers = byKey
     }
 
-    func next(path: String, suffix: String) -> RecordedInteraction? {
-        answers.withLock { answers in
-            let key = path + suffix
-            guard var list = answers[key], let first = list.first else { return nil }
-            if list.count > 1 { list.removeFirst() }
-            answers[key] = list
-            return first
-        }
-    }
+    func next(path: String, suffix: String) -> RecordedInteraction? { answers[path + suffix]?.last }
 }

@@ -26,8 +26,9 @@ struct Cassette {
     /// `/work/shared/reference`, located from this source file: package root, then `../shared/reference`.
     static var referenceFolder: URL {
         var url = URL(fileURLWithPath: #filePath)
-        while url.pathComponents.count > 1, !FileManager.default.fileExists(
-            atPath: url.appendingPathComponent("Package.swift").path)
+        while url.pathComponents.count > 1,
+            !FileManager.default.fileExists(
+                atPath: url.appendingPathComponent("Package.swift").path)
         {
             url.deleteLastPathComponent()
         }

@@ -14,11 +14,13 @@ struct ProviderHarness {
     let provider: any DNSProvider
     let timing: InstantTiming
     let logs: LogRecorder
+    /// The relay the provider talks through, when the test asked for one.
+    let proxy: ConnectionDroppingProxy?
 
     /// Starts a fake with zone `example.com`, runs `body` and always stops the fake.
     static func run<Result>(
         _ flavor: FakeDNSProviderServer.Flavor, token: String = ProviderHarness.token, fakeToken: String? = nil,
-        maxAttempts: Int = 4, requestTimeout: Duration = .seconds(5),
+        maxAttempts: Int = 4, requestTimeout: Duration = .seconds(5), throughProxy: Bool = false,
         _ body: (ProviderHarness) async throws -> Result
     ) async throws -> Result {
         let logs = LogRecorder()
@@ -26,19 +28,27 @@ struct ProviderHarness {
         try fake.start()
         fake.addZone("example.com")
         let timing = InstantTiming()
+        let proxy = throughProxy ? try ConnectionDroppingProxy(upstreamPort: fake.port) : nil
+        let baseURL =
+            proxy.map { proxy in
+                "http://127.0.0.1:\(proxy.port)" + (flavor == .linode ? "/v4" : "")
+            } ?? fake.baseURL
         let account = ProviderAccountConfiguration(
             name: "\(flavor)-main", kind: flavor == .linode ? .linode : .digitalocean,
-            token: .environment("FAILOVERD_TEST_TOKEN"), baseURL: fake.baseURL, connectTimeout: .seconds(2),
+            token: .environment("FAILOVERD_TEST_TOKEN"), baseURL: baseURL, connectTimeout: .seconds(2),
             requestTimeout: requestTimeout, maxAttempts: maxAttempts, maxRetryDuration: .seconds(120))
         let harness = ProviderHarness(
             fake: fake,
-            provider: try ProviderFactory.make(account: account, token: token, logger: logs.logger(), timing: timing.timing),
-            timing: timing, logs: logs)
+            provider: try ProviderFactory.make(
+                account: account, token: token, logger: logs.logger(), timing: timing.timing),
+            timing: timing, logs: logs, proxy: proxy)
         do {
             let result = try await body(harness)
+            proxy?.stop()
             await fake.stop()
             return result
         } catch {
+            proxy?.stop()
             await fake.stop()
             throw error
         }
