@@ -12,8 +12,13 @@ public enum JSONText {
 
     /// Appends a JSON string literal for `text` to `out`.
     public static func appendQuoted(_ text: String, to out: inout String) {
-        out.reserveCapacity(out.utf8.count + text.utf8.count + 2)
         out.append("\"")
+        // Fast path: most label values need no escaping at all.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(text)
+            out.append("\"")
+            return
+        }
         var pendingStart = text.startIndex
         var index = text.startIndex
         let scalars = text.unicodeScalars

@@ -1,6 +1,19 @@
 /// Handles one request; throw ``HTTPError`` to answer with an error status and JSON body.
 public typealias HTTPHandler = @Sendable (HTTPRequest) async throws -> HTTPResponse
 
+/// Handles one request on the server's polling thread and answers through the responder, at once or later from
+/// any thread. For hot paths whose work is short and whose wait is on something else (a group commit): it saves
+/// the hops through Swift's task pool that an ``HTTPHandler`` costs. It must not block.
+public typealias HTTPPollingThreadHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
+
+/// How a route's handler runs.
+public enum HTTPRouteHandler: Sendable {
+    /// As a task on Swift's concurrency pool.
+    case task(HTTPHandler)
+    /// On the polling thread, answering through an ``HTTPResponder``.
+    case pollingThread(HTTPPollingThreadHandler)
+}
+
 /// Maps method and path to handlers. Paths are literal segments or `{name}` parameters.
 ///
 /// Unknown paths resolve to 404, known paths with another method to 405 listing the allowed methods.
@@ -9,7 +22,7 @@ public struct HTTPRouter: Sendable {
         var method: HTTPMethod
         var pattern: String
         var segments: [Segment]
-        var handler: HTTPHandler
+        var handler: HTTPRouteHandler
     }
 
     enum Segment: Sendable, Equatable {
@@ -20,7 +33,7 @@ public struct HTTPRouter: Sendable {
     /// What a lookup found.
     public enum Resolution: Sendable {
         /// A handler, the route's pattern (for metrics labels) and the values of the path's parameters.
-        case handler(HTTPHandler, pattern: String, parameters: [String: String])
+        case handler(HTTPRouteHandler, pattern: String, parameters: [String: String])
         /// The path exists for these other methods.
         case methodNotAllowed([HTTPMethod])
         /// No route has this path.
@@ -34,7 +47,15 @@ public struct HTTPRouter: Sendable {
 
     /// Adds a route; `HEAD` is answered by `GET` routes automatically.
     public mutating func on(_ method: HTTPMethod, _ path: String, handler: @escaping HTTPHandler) {
-        routes.append(Route(method: method, pattern: path, segments: Self.parse(path), handler: handler))
+        routes.append(Route(method: method, pattern: path, segments: Self.parse(path), handler: .task(handler)))
+    }
+
+    /// Adds a route whose handler runs on the polling thread (see ``HTTPPollingThreadHandler``).
+    public mutating func onPollingThread(
+        _ method: HTTPMethod, _ path: String, handler: @escaping HTTPPollingThreadHandler
+    ) {
+        routes.append(
+            Route(method: method, pattern: path, segments: Self.parse(path), handler: .pollingThread(handler)))
     }
 
     /// Finds the handler for a request line.

@@ -145,8 +145,13 @@ final class RequestContext: @unchecked Sendable {
     var dispatched = false
     var route = "unmatched"
     var started = ContinuousClock.now
-    // Written by the handler task before it resumes the connection, read after on the polling thread.
-    let answer = Mutex<HTTPResponse?>(nil)
+    // Written by the responder before it resumes the connection, read after on the polling thread.
+    let answer = Mutex<Answer?>(nil)
+
+    /// A response, or how to build it on the polling thread.
+    enum Answer {
+        case deferred(@Sendable () -> HTTPResponse)
+    }
 
     init(method: HTTPMethod, path: String) {
         self.method = method
@@ -211,8 +216,8 @@ private let accessHandler: MHD_AccessHandlerCallback = {
 
     // The body is complete, or the handler has finished and resumed the connection.
     if context.dispatched {
-        guard let response = context.answer.withLock({ $0.take() }) else { return .YES }
-        return queue(response, on: connection, core: core, context: context)
+        guard case .deferred(let make) = context.answer.withLock({ $0.take() }) else { return .YES }
+        return queue(make(), on: connection, core: core, context: context)
     }
     if context.bodyTooLarge {
         return queue(
@@ -234,24 +239,26 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             headers: HTTPHeaders(collect(connection, .HEADER_KIND)), body: context.body,
             remoteAddress: clientAddress(connection), parameters: parameters)
         context.body = []
+        // Suspend before anything can answer: the responder resumes, possibly before this function returns.
         core.suspended.withLock { $0 += 1 }
         MHD_suspend_connection(connection)
-        let connectionAddress = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
-        let logger = core.logger
-        Task {
-            let response: HTTPResponse
-            do {
-                response = try await handler(request)
-            } catch let error as HTTPError {
-                response = error.response
-            } catch {
-                logger.error(
-                    "handler failed", metadata: ["path": "\(request.path)", "error": "\(String(describing: error))"])
-                response = HTTPError.internalServerError("internal error: \(error)").response
+        let responder = HTTPResponder(context: context, core: core, connection: connection)
+        switch handler {
+        case .pollingThread(let handle):
+            handle(request, responder)
+        case .task(let handle):
+            let logger = core.logger
+            Task {
+                do {
+                    responder.respond(try await handle(request))
+                } catch let error as HTTPError {
+                    responder.respond(error.response)
+                } catch {
+                    logger.error(
+                        "handler failed", metadata: ["path": "\(request.path)", "error": "\(String(describing: error))"])
+                    responder.respond(HTTPError.internalServerError("internal error: \(error)").response)
+                }
             }
-            context.answer.withLock { $0 = response }
-            core.suspended.withLock { $0 -= 1 }
-            MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))
         }
         return .YES
     }

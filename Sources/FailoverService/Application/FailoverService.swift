@@ -2,6 +2,7 @@ import FailoverConfig
 import FailoverCore
 import FailoverHTTPServer
 import FailoverStore
+import Foundation
 import Logging
 
 /// A running failoverd: the state store, the group-commit writer and the HTTP API, wired from a configuration.
@@ -64,7 +65,8 @@ public final class FailoverService: Sendable {
             configuration: HTTPServerConfiguration(
                 host: server.listenAddress.host, port: server.listenAddress.port,
                 maxBodyBytes: server.maxRequestBodyBytes, connectionLimit: server.maxConnections,
-                connectionTimeoutSeconds: Int(server.connectionTimeout.components.seconds)),
+                connectionTimeoutSeconds: Int(server.connectionTimeout.components.seconds),
+                pollingThreads: min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 4)),
             router: router, logger: logger,
             onResponse: { summary in
                 httpMetrics.record(summary)

@@ -16,7 +16,42 @@ struct WebhookController: Sendable {
     let logger: Logger
 
     func register(in router: inout HTTPRouter) {
-        router.on(.post, "/webhook") { request in try await accept(request) }
+        // On the polling thread: decoding is short, and the wait for the group commit needs no thread at all.
+        router.onPollingThread(.post, "/webhook") { request, responder in accept(request, responder) }
+    }
+
+    /// Validates and prepares the webhook, hands it to the writer, and answers once it is committed.
+    func accept(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        let delivery: PreparedDelivery
+        let truncated: Int
+        let groupKey: String
+        do {
+            (delivery, truncated, groupKey) = try prepare(request)
+        } catch {
+            responder.respond(error.response)
+            return
+        }
+        writer.submit(delivery) { [metrics, logger] result in
+            switch result {
+            case .failure(let error):
+                metrics.countWebhook(outcome: "unavailable")
+                responder.respond(
+                    HTTPError.serviceUnavailable(error.message, reason: error.reason, retryAfterSeconds: 1).response)
+            case .success(let receipt):
+                metrics.countWebhook(outcome: "accepted")
+                metrics.countTruncated(truncated)
+                if truncated > 0 {
+                    logger.warning(
+                        "Alertmanager truncated alerts from a notification (max_alerts)",
+                        metadata: ["group_key": "\(groupKey)", "truncated": "\(truncated)"])
+                }
+                responder.respond {
+                    HTTPResponse(
+                        status: 200, headers: ["Content-Type": "application/json"],
+                        body: Array(Self.acknowledgement(receipt).utf8))
+                }
+            }
+        }
     }
 
     /// The 200 answer: what was stored, per alert the episode and what happened to it.
@@ -34,7 +69,8 @@ struct WebhookController: Sendable {
         return text
     }
 
-    func accept(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    /// Authenticates, checks the media type, decodes and prepares; every refusal is counted and says why.
+    private func prepare(_ request: HTTPRequest) throws(HTTPError) -> (PreparedDelivery, Int, String) {
         let caller: String?
         do {
             caller = try authenticator.authenticate(request)
@@ -63,21 +99,7 @@ struct WebhookController: Sendable {
             webhook: webhook, body: Data(request.body), bodySHA256: digest,
             receivedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000), remoteAddress: request.remoteAddress,
             authenticatedAs: caller)
-        switch await writer.submit(delivery) {
-        case .failure(let error):
-            metrics.countWebhook(outcome: "unavailable")
-            throw .serviceUnavailable(error.message, reason: error.reason, retryAfterSeconds: 1)
-        case .success(let receipt):
-            metrics.countWebhook(outcome: "accepted")
-            metrics.countTruncated(webhook.truncatedAlerts)
-            if webhook.truncatedAlerts > 0 {
-                logger.warning(
-                    "Alertmanager truncated alerts from a notification (max_alerts)",
-                    metadata: ["group_key": "\(webhook.groupKey)", "truncated": "\(webhook.truncatedAlerts)"])
-            }
-            return HTTPResponse(
-                status: 200, headers: ["Content-Type": "application/json"], body: Array(Self.acknowledgement(receipt).utf8))
-        }
+        return (delivery, webhook.truncatedAlerts, webhook.groupKey)
     }
 }
 

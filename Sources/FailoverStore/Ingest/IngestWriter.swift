@@ -25,9 +25,12 @@ public final class IngestWriter: @unchecked Sendable {
         public var transitions: [EpisodeTransition]
     }
 
+    /// Called once with the outcome of a submitted delivery, on the writer's thread: keep it short.
+    public typealias DeliveryCompletion = @Sendable (Result<IngestReceipt, IngestError>) -> Void
+
     private enum Work {
-        case delivery(PreparedDelivery, CheckedContinuation<Result<IngestReceipt, IngestError>, Never>)
-        case probe(Int64, CheckedContinuation<Result<Void, IngestError>, Never>)
+        case delivery(PreparedDelivery, DeliveryCompletion)
+        case probe(Int64, @Sendable (Result<Void, IngestError>) -> Void)
     }
 
     private let store: StateStore
@@ -75,12 +78,18 @@ public final class IngestWriter: @unchecked Sendable {
         return committing
     }
 
+    /// Stores one delivery durably and calls `completion` after its transaction has committed (or failed).
+    /// A refusal (queue full, shutting down) calls it at once, on the caller's thread.
+    public func submit(_ delivery: PreparedDelivery, completion: @escaping DeliveryCompletion) {
+        if let refusal = enqueue(.delivery(delivery, completion)) {
+            completion(.failure(refusal))
+        }
+    }
+
     /// Stores one delivery durably; returns after its transaction has committed.
     public func submit(_ delivery: PreparedDelivery) async -> Result<IngestReceipt, IngestError> {
         await withCheckedContinuation { continuation in
-            if let refusal = enqueue(.delivery(delivery, continuation)) {
-                continuation.resume(returning: .failure(refusal))
-            }
+            submit(delivery) { continuation.resume(returning: $0) }
         }
     }
 
@@ -88,7 +97,7 @@ public final class IngestWriter: @unchecked Sendable {
     public func probe() async -> Result<Void, IngestError> {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         return await withCheckedContinuation { continuation in
-            if let refusal = enqueue(.probe(now, continuation)) {
+            if let refusal = enqueue(.probe(now, { continuation.resume(returning: $0) })) {
                 continuation.resume(returning: .failure(refusal))
             }
         }
@@ -175,14 +184,14 @@ public final class IngestWriter: @unchecked Sendable {
                 transitions: (try? outcome.get()) != nil ? transitions : []))
         for (index, work) in batch.enumerated() {
             switch (work, outcome) {
-            case (.delivery(_, let continuation), .success):
-                continuation.resume(returning: .success(receipts[index]!))
-            case (.delivery(_, let continuation), .failure(let error)):
-                continuation.resume(returning: .failure(error))
-            case (.probe(_, let continuation), .success):
-                continuation.resume(returning: .success(()))
-            case (.probe(_, let continuation), .failure(let error)):
-                continuation.resume(returning: .failure(error))
+            case (.delivery(_, let completion), .success):
+                completion(.success(receipts[index]!))
+            case (.delivery(_, let completion), .failure(let error)):
+                completion(.failure(error))
+            case (.probe(_, let completion), .success):
+                completion(.success(()))
+            case (.probe(_, let completion), .failure(let error)):
+                completion(.failure(error))
             }
         }
     }
