@@ -43,6 +43,8 @@ public final class IngestWriter: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: [Work] = []
     private var committing = 0
+    // Prepared on the writer connection at the first commit; used only inside its transactions.
+    private var statements: IngestStatements?
     private var accepting = true
     private var running = false
     private var stopped = false
@@ -127,6 +129,8 @@ public final class IngestWriter: @unchecked Sendable {
             condition.lock()
             while pending.isEmpty && accepting { condition.wait() }
             if pending.isEmpty && !accepting {
+                // Finalize the prepared statements on the writer connection, so the database can close.
+                try? store.pool.writeWithoutTransaction { _ in self.statements = nil }
                 running = false
                 condition.broadcast()
                 condition.unlock()
@@ -154,19 +158,16 @@ public final class IngestWriter: @unchecked Sendable {
             try store.pool.write { db in
                 receipts = []
                 transitions = []
+                let statements = try self.statements ?? IngestStatements(db)
+                self.statements = statements
                 for work in batch {
                     switch work {
                     case .delivery(let delivery, _):
-                        let receipt = try Self.apply(delivery, in: db)
+                        let receipt = try statements.apply(delivery)
                         transitions.append(contentsOf: receipt.alerts.map(\.transition))
                         receipts.append(receipt)
                     case .probe(let now, _):
-                        try db.cachedStatement(
-                            sql: """
-                                INSERT INTO service_heartbeat (id, written_at_ms) VALUES (1, ?)
-                                ON CONFLICT (id) DO UPDATE SET written_at_ms = excluded.written_at_ms
-                                """
-                        ).execute(arguments: [now])
+                        try statements.heartbeat(at: now)
                         receipts.append(nil)
                     }
                 }
