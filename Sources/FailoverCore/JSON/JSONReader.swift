@@ -257,12 +257,14 @@ struct JSONReader: ~Copyable {
     private mutating func readStringLiteral() throws(WebhookDecodingError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
+        var ascii = true
+        // Fast path: no escapes; ASCII needs no UTF-8 validation.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else {
                     throw .malformedJSON("invalid UTF-8 in a string at byte \(start)")
                 }
@@ -270,6 +272,7 @@ struct JSONReader: ~Copyable {
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw .malformedJSON("control character in a string at byte \(index)") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         guard index < bytes.count else { throw endOfInput() }

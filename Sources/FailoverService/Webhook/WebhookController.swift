@@ -48,25 +48,27 @@ struct WebhookController: Sendable {
                 responder.respond {
                     HTTPResponse(
                         status: 200, headers: ["Content-Type": "application/json"],
-                        body: Array(Self.acknowledgement(receipt).utf8))
+                        body: Self.acknowledgement(receipt))
                 }
             }
         }
     }
 
     /// The 200 answer: what was stored, per alert the episode and what happened to it.
-    static func acknowledgement(_ receipt: IngestReceipt) -> String {
-        var text = "{\"alerts\":["
+    static func acknowledgement(_ receipt: IngestReceipt) -> [UInt8] {
+        var bytes: [UInt8] = Array(#"{"alerts":["#.utf8)
+        bytes.reserveCapacity(64 + receipt.alerts.count * 120)
         for (index, alert) in receipt.alerts.enumerated() {
-            if index > 0 { text += "," }
-            text += "{\"episode\":\(alert.episodeID),\"fingerprint\":"
-            JSONText.appendQuoted(alert.fingerprint, to: &text)
-            text += ",\"startsAt\":"
-            JSONText.appendQuoted(alert.startsAt, to: &text)
-            text += ",\"transition\":\"\(alert.transition.rawValue)\"}"
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: #"{"episode":\#(alert.episodeID),"fingerprint":"#.utf8)
+            JSONText.appendQuoted(alert.fingerprint, to: &bytes)
+            bytes.append(contentsOf: #","startsAt":"#.utf8)
+            JSONText.appendQuoted(alert.startsAt, to: &bytes)
+            bytes.append(contentsOf: #","transition":"\#(alert.transition.rawValue)"}"#.utf8)
         }
-        text += "],\"delivery\":\(receipt.deliveryID),\"status\":\"accepted\"}\n"
-        return text
+        bytes.append(contentsOf: #"],"delivery":\#(receipt.deliveryID),"status":"accepted"}"#.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     /// Authenticates, checks the media type, decodes and prepares; every refusal is counted and says why.
