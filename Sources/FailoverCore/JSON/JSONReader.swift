@@ -136,6 +136,15 @@ struct JSONReader: ~Copyable {
 
     /// An object whose values are all strings (labels, annotations); `nil` for `null`.
     mutating func readStringMap(path: String) throws(WebhookDecodingError) -> [String: String]? {
+        try readStringMapWithText(path: path)?.map
+    }
+
+    /// An object whose values are all strings, with its JSON text exactly as it stands in the input.
+    mutating func readStringMapWithText(path: String) throws(WebhookDecodingError)
+        -> (map: [String: String], text: String)?
+    {
+        skipWhitespace()
+        let start = index
         guard var state = try beginObject(path: path, expectation: "expected an object of string values") else {
             return nil
         }
@@ -146,7 +155,9 @@ struct JSONReader: ~Copyable {
             }
             map[key] = value
         }
-        return map
+        // Every string inside was validated as UTF-8 and the rest is ASCII syntax.
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        return (map, text)
     }
 
     /// Skips any value, checking its syntax.

@@ -75,8 +75,8 @@ extension AlertmanagerWebhook {
             throw .invalidField(path, "expected an alert object")
         }
         var status: String?
-        var labels: [String: String]?
-        var annotations: [String: String]?
+        var labels: (map: [String: String], text: String)?
+        var annotations: (map: [String: String], text: String)?
         var startsText: String?
         var endsText: String?
         var generatorURL: String?
@@ -85,8 +85,8 @@ extension AlertmanagerWebhook {
             let fieldPath = path + "." + key
             switch key {
             case "status": status = try reader.readString(path: fieldPath)
-            case "labels": labels = try reader.readStringMap(path: fieldPath)
-            case "annotations": annotations = try reader.readStringMap(path: fieldPath)
+            case "labels": labels = try reader.readStringMapWithText(path: fieldPath)
+            case "annotations": annotations = try reader.readStringMapWithText(path: fieldPath)
             case "startsAt": startsText = try reader.readString(path: fieldPath)
             case "endsAt": endsText = try reader.readString(path: fieldPath)
             case "generatorURL": generatorURL = try reader.readString(path: fieldPath)
@@ -110,8 +110,9 @@ extension AlertmanagerWebhook {
             endsAt = parsed.isGoZero ? nil : parsed
         }
         return WebhookAlert(
-            status: alertStatus, labels: labels, annotations: annotations ?? [:], startsAt: startsAt, endsAt: endsAt,
-            generatorURL: generatorURL ?? "", fingerprint: fingerprint)
+            status: alertStatus, labels: labels.map, annotations: annotations?.map ?? [:], startsAt: startsAt,
+            endsAt: endsAt, generatorURL: generatorURL ?? "", fingerprint: fingerprint, labelsText: labels.text,
+            annotationsText: annotations?.text ?? "{}")
     }
 
     private static func status(_ text: String?, path: String) throws(WebhookDecodingError) -> AlertStatus {

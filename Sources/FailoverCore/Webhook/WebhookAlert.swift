@@ -14,11 +14,17 @@ public struct WebhookAlert: Sendable, Hashable {
     public var generatorURL: String
     /// Alertmanager's hash of the label set: stable across repeats, peers and firing → resolved.
     public var fingerprint: String
+    /// The `labels` object as it stood in the decoded body (JSON), so storing it costs no re-encoding;
+    /// `nil` for alerts built in code.
+    public var labelsText: String?
+    /// The `annotations` object as it stood in the decoded body (JSON); `nil` for alerts built in code.
+    public var annotationsText: String?
 
     /// Creates an alert.
     public init(
         status: AlertStatus, labels: [String: String], annotations: [String: String] = [:], startsAt: Timestamp,
-        endsAt: Timestamp? = nil, generatorURL: String = "", fingerprint: String
+        endsAt: Timestamp? = nil, generatorURL: String = "", fingerprint: String, labelsText: String? = nil,
+        annotationsText: String? = nil
     ) {
         self.status = status
         self.labels = labels
@@ -27,6 +33,8 @@ public struct WebhookAlert: Sendable, Hashable {
         self.endsAt = endsAt
         self.generatorURL = generatorURL
         self.fingerprint = fingerprint
+        self.labelsText = labelsText
+        self.annotationsText = annotationsText
     }
 
     /// The `alertname` label, or the empty string.

@@ -54,15 +54,16 @@ extension StateStore {
                     CREATE INDEX episodes_state ON episodes (state, id);
                     CREATE INDEX episodes_alertname ON episodes (alertname, id);
 
+                    -- Keyed by episode first: "every notification of this episode" is the question operators
+                    -- and the runbook engine ask; one B-tree insert per alert keeps the ingest path cheap.
                     CREATE TABLE delivery_alerts (
+                        episode_id INTEGER NOT NULL REFERENCES episodes (id),
                         delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
                         position INTEGER NOT NULL,
-                        episode_id INTEGER NOT NULL REFERENCES episodes (id),
                         status TEXT NOT NULL,
                         transition TEXT NOT NULL,
-                        PRIMARY KEY (delivery_id, position)
+                        PRIMARY KEY (episode_id, delivery_id, position)
                     ) WITHOUT ROWID;
-                    CREATE INDEX delivery_alerts_episode ON delivery_alerts (episode_id);
 
                     CREATE TABLE service_heartbeat (
                         id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -49,7 +49,7 @@ final class IngestStatements {
                 """)
         insertDeliveryAlert = try db.makeStatement(
             sql: """
-                INSERT INTO delivery_alerts (delivery_id, position, episode_id, status, transition)
+                INSERT INTO delivery_alerts (episode_id, delivery_id, position, status, transition)
                 VALUES (?, ?, ?, ?, ?)
                 """)
         writeHeartbeat = try db.makeStatement(
@@ -126,9 +126,9 @@ final class IngestStatements {
                 try run(countDuplicate)
             }
             var link = Binder(insertDeliveryAlert)
+            link.int(episodeID)
             link.int(deliveryID)
             link.int(Int64(position))
-            link.int(episodeID)
             link.text(alert.status.rawValue)
             link.text(transition.rawValue)
             try run(insertDeliveryAlert)

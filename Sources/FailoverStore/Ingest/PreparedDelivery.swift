@@ -56,9 +56,9 @@ public struct PreparedAlert: Sendable {
     public var status: AlertStatus
     /// The `alertname` label.
     public var alertname: String
-    /// Labels as JSON with sorted keys.
+    /// Labels as JSON: as received, or with sorted keys when built in code.
     public var labelsJSON: String
-    /// Annotations as JSON with sorted keys.
+    /// Annotations as JSON: as received, or with sorted keys when built in code.
     public var annotationsJSON: String
     /// The generator URL.
     public var generatorURL: String
@@ -71,8 +71,8 @@ public struct PreparedAlert: Sendable {
         startsAt = alert.startsAt.rfc3339
         status = alert.status
         alertname = alert.alertname
-        labelsJSON = JSONText.object(alert.labels)
-        annotationsJSON = JSONText.object(alert.annotations)
+        labelsJSON = alert.labelsText ?? JSONText.object(alert.labels)
+        annotationsJSON = alert.annotationsText ?? JSONText.object(alert.annotations)
         generatorURL = alert.generatorURL
         endsAt = alert.endsAt?.rfc3339
     }
