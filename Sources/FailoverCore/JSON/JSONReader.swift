@@ -44,11 +44,11 @@ struct JSONReader: ~Copyable {
     // MARK: Objects
 
     /// Starts reading an object value; `nil` when the value is `null`.
-    mutating func beginObject(path: String, expectation: String) throws(WebhookDecodingError) -> ObjectState? {
+    mutating func beginObject(path: @autoclosure () -> String, expectation: String) throws(WebhookDecodingError) -> ObjectState? {
         skipWhitespace()
         guard index < bytes.count else { throw endOfInput() }
         if try consumeNull() { return nil }
-        guard bytes[index] == UInt8(ascii: "{") else { throw typeError(path: path, expectation) }
+        guard bytes[index] == UInt8(ascii: "{") else { throw typeError(path: path(), expectation) }
         index += 1
         return ObjectState()
     }
@@ -81,11 +81,11 @@ struct JSONReader: ~Copyable {
     // MARK: Arrays
 
     /// Starts reading an array value; `nil` when the value is `null`.
-    mutating func beginArray(path: String, expectation: String) throws(WebhookDecodingError) -> ObjectState? {
+    mutating func beginArray(path: @autoclosure () -> String, expectation: String) throws(WebhookDecodingError) -> ObjectState? {
         skipWhitespace()
         guard index < bytes.count else { throw endOfInput() }
         if try consumeNull() { return nil }
-        guard bytes[index] == UInt8(ascii: "[") else { throw typeError(path: path, expectation) }
+        guard bytes[index] == UInt8(ascii: "[") else { throw typeError(path: path(), expectation) }
         index += 1
         return ObjectState()
     }
@@ -109,49 +109,49 @@ struct JSONReader: ~Copyable {
     // MARK: Scalars
 
     /// A string value; `nil` for `null`.
-    mutating func readString(path: String, expectation: String = "expected a string") throws(WebhookDecodingError)
+    mutating func readString(path: @autoclosure () -> String, expectation: String = "expected a string") throws(WebhookDecodingError)
         -> String?
     {
         skipWhitespace()
         guard index < bytes.count else { throw endOfInput() }
         if try consumeNull() { return nil }
-        guard bytes[index] == UInt8(ascii: "\"") else { throw typeError(path: path, expectation) }
+        guard bytes[index] == UInt8(ascii: "\"") else { throw typeError(path: path(), expectation) }
         return try readStringLiteral()
     }
 
     /// An integer value; `nil` for `null`.
-    mutating func readInteger(path: String) throws(WebhookDecodingError) -> Int? {
+    mutating func readInteger(path: @autoclosure () -> String) throws(WebhookDecodingError) -> Int? {
         skipWhitespace()
         guard index < bytes.count else { throw endOfInput() }
         if try consumeNull() { return nil }
         let start = index
         guard bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index]) else {
-            throw typeError(path: path, "expected an integer")
+            throw typeError(path: path(), "expected an integer")
         }
         let isInteger = try scanNumber()
         guard isInteger, let value = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
-        else { throw .invalidField(path, "expected an integer") }
+        else { throw .invalidField(path(), "expected an integer") }
         return value
     }
 
     /// An object whose values are all strings (labels, annotations); `nil` for `null`.
-    mutating func readStringMap(path: String) throws(WebhookDecodingError) -> [String: String]? {
-        try readStringMapWithText(path: path)?.map
+    mutating func readStringMap(path: @autoclosure () -> String) throws(WebhookDecodingError) -> [String: String]? {
+        try readStringMapWithText(path: path())?.map
     }
 
     /// An object whose values are all strings, with its JSON text exactly as it stands in the input.
-    mutating func readStringMapWithText(path: String) throws(WebhookDecodingError)
+    mutating func readStringMapWithText(path: @autoclosure () -> String) throws(WebhookDecodingError)
         -> (map: [String: String], text: String)?
     {
         skipWhitespace()
         let start = index
-        guard var state = try beginObject(path: path, expectation: "expected an object of string values") else {
+        guard var state = try beginObject(path: path(), expectation: "expected an object of string values") else {
             return nil
         }
         var map: [String: String] = [:]
         while let key = try nextKey(&state) {
-            guard let value = try readString(path: path + "." + key, expectation: "expected a string value") else {
-                throw .invalidField(path + "." + key, "expected a string value")
+            guard let value = try readString(path: path() + "." + key, expectation: "expected a string value") else {
+                throw .invalidField(path() + "." + key, "expected a string value")
             }
             map[key] = value
         }

@@ -46,7 +46,7 @@ extension AlertmanagerWebhook {
                 }
                 var list: [WebhookAlert] = []
                 while try reader.nextElement(&array) {
-                    list.append(try readAlert(&reader, path: "alerts[\(list.count)]"))
+                    list.append(try readAlert(&reader, index: list.count))
                 }
                 alerts = list
             default:
@@ -68,9 +68,11 @@ extension AlertmanagerWebhook {
             truncatedAlerts: truncated)
     }
 
-    private static func readAlert(_ reader: inout JSONReader, path: String) throws(WebhookDecodingError)
+    private static func readAlert(_ reader: inout JSONReader, index: Int) throws(WebhookDecodingError)
         -> WebhookAlert
     {
+        // Paths are built only when an error needs one.
+        var path: String { "alerts[\(index)]" }
         guard var object = try reader.beginObject(path: path, expectation: "expected an alert object") else {
             throw .invalidField(path, "expected an alert object")
         }
@@ -82,7 +84,7 @@ extension AlertmanagerWebhook {
         var generatorURL: String?
         var fingerprint: String?
         while let key = try reader.nextKey(&object) {
-            let fieldPath = path + "." + key
+            var fieldPath: String { path + "." + key }
             switch key {
             case "status": status = try reader.readString(path: fieldPath)
             case "labels": labels = try reader.readStringMapWithText(path: fieldPath)
