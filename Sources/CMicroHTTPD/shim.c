@@ -49,7 +49,7 @@ struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, c
     int family = resolved->ai_family;
     freeaddrinfo(resolved);
 
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (family == AF_INET6) {
         flags |= MHD_USE_IPv6;
     }

@@ -11,7 +11,7 @@ public final class StateStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let logger: Logger
-    private let checkpointer: WALCheckpointer
+    let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the database at `path`, its directory included, and migrates it.
     ///
@@ -42,7 +42,7 @@ public final class StateStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            checkpointer = try WALCheckpointer(path: path, interval: .seconds(1), logger: logger)
+            checkpointer = try WALCheckpointer(path: path, idleInterval: .milliseconds(200), logger: logger)
         } catch {
             throw .cannotOpen(path, reason: String(describing: error))
         }

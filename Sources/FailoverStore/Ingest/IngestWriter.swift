@@ -141,6 +141,7 @@ public final class IngestWriter: @unchecked Sendable {
             pending.removeFirst(count)
             committing = count
             condition.unlock()
+            store.checkpointer.finishCheckpointIfDue(on: store.pool)
             commit(batch)
             condition.lock()
             committing = 0
