@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "FailoverCore",
                 "FailoverConfig",
+                "FailoverDNS",
                 "FailoverService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,11 +2,14 @@ import FailoverTestSupport
 import Foundation
 
 /// Runs `failoverd` with arguments to completion and returns its exit status and output.
-func runFailoverd(_ arguments: [String], directory: String? = nil) async throws -> (status: Int32, output: String) {
+func runFailoverd(
+    _ arguments: [String], directory: String? = nil, environment: [String: String]? = nil
+) async throws -> (status: Int32, output: String) {
     let log = NSTemporaryDirectory() + "failoverd-run-\(UUID().uuidString.prefix(8)).log"
     defer { try? FileManager.default.removeItem(atPath: log) }
     let process = try ChildProcess(
-        executable: PackagePaths.failoverdBinary, arguments: arguments, directory: directory, logPath: log)
+        executable: PackagePaths.failoverdBinary, arguments: arguments, directory: directory,
+        environment: environment.map { ProcessInfo.processInfo.environment.merging($0) { $1 } }, logPath: log)
     guard let status = await process.waitForExit(timeout: .seconds(30)) else {
         await process.stop()
         throw EndToEndError("failoverd \(arguments.joined(separator: " ")) did not exit")

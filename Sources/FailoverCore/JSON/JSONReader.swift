@@ -38,13 +38,17 @@ struct JSONReader: ~Copyable {
     /// Checks that nothing but whitespace follows the top-level object.
     mutating func endDocument() throws(WebhookDecodingError) {
         skipWhitespace()
-        guard index == bytes.count else { throw .malformedJSON("unexpected data after the JSON object at byte \(index)") }
+        guard index == bytes.count else {
+            throw .malformedJSON("unexpected data after the JSON object at byte \(index)")
+        }
     }
 
     // MARK: Objects
 
     /// Starts reading an object value; `nil` when the value is `null`.
-    mutating func beginObject(path: @autoclosure () -> String, expectation: String) throws(WebhookDecodingError) -> ObjectState? {
+    mutating func beginObject(
+        path: @autoclosure () -> String, expectation: String
+    ) throws(WebhookDecodingError) -> ObjectState? {
         skipWhitespace()
         guard index < bytes.count else { throw endOfInput() }
         if try consumeNull() { return nil }
@@ -81,7 +85,9 @@ struct JSONReader: ~Copyable {
     // MARK: Arrays
 
     /// Starts reading an array value; `nil` when the value is `null`.
-    mutating func beginArray(path: @autoclosure () -> String, expectation: String) throws(WebhookDecodingError) -> ObjectState? {
+    mutating func beginArray(
+        path: @autoclosure () -> String, expectation: String
+    ) throws(WebhookDecodingError) -> ObjectState? {
         skipWhitespace()
         guard index < bytes.count else { throw endOfInput() }
         if try consumeNull() { return nil }
@@ -109,7 +115,9 @@ struct JSONReader: ~Copyable {
     // MARK: Scalars
 
     /// A string value; `nil` for `null`.
-    mutating func readString(path: @autoclosure () -> String, expectation: String = "expected a string") throws(WebhookDecodingError)
+    mutating func readString(
+        path: @autoclosure () -> String, expectation: String = "expected a string"
+    ) throws(WebhookDecodingError)
         -> String?
     {
         skipWhitespace()
@@ -129,7 +137,8 @@ struct JSONReader: ~Copyable {
             throw typeError(path: path(), "expected an integer")
         }
         let isInteger = try scanNumber()
-        guard isInteger, let value = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+        guard isInteger,
+            let value = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
         else { throw .invalidField(path(), "expected an integer") }
         return value
     }
@@ -140,7 +149,9 @@ struct JSONReader: ~Copyable {
     }
 
     /// An object whose values are all strings, with its JSON text exactly as it stands in the input.
-    mutating func readStringMapWithText(path: @autoclosure () -> String) throws(WebhookDecodingError)
+    mutating func readStringMapWithText(
+        path: @autoclosure () -> String
+    ) throws(WebhookDecodingError)
         -> (map: [String: String], text: String)?
     {
         skipWhitespace()
@@ -242,7 +253,9 @@ struct JSONReader: ~Copyable {
     private mutating func scanNumber() throws(WebhookDecodingError) -> Bool {
         var integer = true
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else { throw index < bytes.count ? syntaxError() : endOfInput() }
+        guard index < bytes.count, isDigit(bytes[index]) else {
+            throw index < bytes.count ? syntaxError() : endOfInput()
+        }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
@@ -257,7 +270,9 @@ struct JSONReader: ~Copyable {
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             integer = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard index < bytes.count, isDigit(bytes[index]) else { throw syntaxError() }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
@@ -362,7 +377,8 @@ struct JSONReader: ~Copyable {
 
     private func syntaxError() -> WebhookDecodingError {
         let byte = bytes[index]
-        let shown = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        let shown =
+            byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
         return .malformedJSON("unexpected \(shown) at byte \(index)")
     }
 

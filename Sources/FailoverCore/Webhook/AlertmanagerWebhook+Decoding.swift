@@ -68,7 +68,9 @@ extension AlertmanagerWebhook {
             truncatedAlerts: truncated)
     }
 
-    private static func readAlert(_ reader: inout JSONReader, index: Int) throws(WebhookDecodingError)
+    private static func readAlert(
+        _ reader: inout JSONReader, index: Int
+    ) throws(WebhookDecodingError)
         -> WebhookAlert
     {
         // Paths are built only when an error needs one.

@@ -33,7 +33,8 @@ public final class HTTPResponder: Sendable {
 
     deinit {
         if !answered.load(ordering: .acquiring) {
-            core.logger.error("a request was dropped without an answer; answering 500", metadata: ["path": "\(context.path)"])
+            core.logger.error(
+                "a request was dropped without an answer; answering 500", metadata: ["path": "\(context.path)"])
             respond(HTTPError.internalServerError("the request was not answered").response)
         }
     }

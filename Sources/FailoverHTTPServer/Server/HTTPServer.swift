@@ -255,7 +255,8 @@ private let accessHandler: MHD_AccessHandlerCallback = {
                     responder.respond(error.response)
                 } catch {
                     logger.error(
-                        "handler failed", metadata: ["path": "\(request.path)", "error": "\(String(describing: error))"])
+                        "handler failed",
+                        metadata: ["path": "\(request.path)", "error": "\(String(describing: error))"])
                     responder.respond(HTTPError.internalServerError("internal error: \(error)").response)
                 }
             }
