@@ -112,6 +112,7 @@ let package = Package(
             dependencies: [
                 "FailoverHTTPServer",
                 "FailoverCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency

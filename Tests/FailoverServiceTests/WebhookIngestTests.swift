@@ -154,7 +154,7 @@ struct WebhookIngestTests {
     @Test("a commit that cannot happen gets 503 (Alertmanager retries), nothing is stored; readiness follows")
     func storageUnavailable() async throws {
         let fixture = try ServiceFixture(busyTimeout: .milliseconds(100))
-        let lock = try DatabaseLock(path: fixture.databasePath)
+        let lock = try SQLiteWriteLock(path: fixture.databasePath)
         let refused = try await fixture.post(try captured("single-firing"))
         #expect(refused.status == 503)
         #expect(refused.header("Retry-After") == "1")
@@ -168,32 +168,6 @@ struct WebhookIngestTests {
         #expect(try await fixture.post(try captured("single-firing")).status == 200)
         #expect(try fixture.count("deliveries") == 1)
         await fixture.stop()
-    }
-}
-
-/// Holds the database's write lock from another connection on its own thread until released.
-final class DatabaseLock: Sendable {
-    private let acquired = DispatchSemaphore(value: 0)
-    private let gate = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(path: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        let thread = Thread { [acquired, gate, finished] in
-            try? queue.inTransaction(.immediate) { _ in
-                acquired.signal()
-                _ = gate.wait(timeout: .now() + 30)
-                return .commit
-            }
-            finished.signal()
-        }
-        thread.start()
-        _ = acquired.wait(timeout: .now() + 10)
-    }
-
-    func release() {
-        gate.signal()
-        _ = finished.wait(timeout: .now() + 10)
     }
 }
 

@@ -1,5 +1,6 @@
 import FailoverCore
 import FailoverStore
+import FailoverTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -86,7 +87,7 @@ struct IngestWriterTests {
         let fixture = try StoreFixture()
         defer { fixture.close() }
         // Hold the write lock from another connection so the writer's first batch waits; meanwhile 20 more queue.
-        let lock = try WriteLockHolder(fixture.externalConnection())
+        let lock = try SQLiteWriteLock(path: fixture.store.path)
         let writer = fixture.writer
         async let first = writer.submit(Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "first")))
         try await waitUntil { writer.committingCount == 1 }
@@ -115,7 +116,7 @@ struct IngestWriterTests {
     func commitFailure() async throws {
         let fixture = try StoreFixture(busyTimeout: .milliseconds(100))
         defer { fixture.close() }
-        let lock = try WriteLockHolder(fixture.externalConnection())
+        let lock = try SQLiteWriteLock(path: fixture.store.path)
         let result = await fixture.writer.submit(Deliveries.prepared(Deliveries.alert(.firing)))
         guard case .failure(let error) = result else {
             Issue.record("expected a failure while the database is locked")
@@ -140,7 +141,7 @@ struct IngestWriterTests {
     func overloaded() async throws {
         let fixture = try StoreFixture(maxPending: 2)
         defer { fixture.close() }
-        let lock = try WriteLockHolder(fixture.externalConnection())
+        let lock = try SQLiteWriteLock(path: fixture.store.path)
         let writer = fixture.writer
         let blocked = Task { await writer.submit(Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "a"))) }
         try await waitUntil { writer.committingCount == 1 }
@@ -195,30 +196,3 @@ func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) async t
 }
 
 struct WaitTimeout: Error {}
-
-/// Holds SQLite's write lock from another connection, on a thread of its own (never on Swift's cooperative
-/// pool, which the writer's callers need), until released.
-final class WriteLockHolder: Sendable {
-    private let acquired = DispatchSemaphore(value: 0)
-    private let gate = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(_ connection: DatabaseQueue) throws {
-        let thread = Thread { [acquired, gate, finished] in
-            try? connection.inTransaction(.immediate) { _ in
-                acquired.signal()
-                _ = gate.wait(timeout: .now() + 30)
-                return .commit
-            }
-            finished.signal()
-        }
-        thread.start()
-        _ = acquired.wait(timeout: .now() + 10)
-    }
-
-    /// Commits the holding transaction and waits until the lock is free.
-    func release() {
-        gate.signal()
-        _ = finished.wait(timeout: .now() + 10)
-    }
-}
