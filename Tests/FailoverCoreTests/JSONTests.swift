@@ -101,6 +101,22 @@ struct JSONTests {
         }
     }
 
+    @Test("label and annotation objects keep their text as received, so storing them costs no re-encoding")
+    func rawObjectText() throws {
+        let body = try capturedBody("single-firing")
+        let alert = try #require(try AlertmanagerWebhook.decode(body).alerts.first)
+        let text = String(decoding: body, as: UTF8.self)
+        let labels = try #require(alert.labelsText)
+        #expect(text.contains(#""labels":"# + labels + #","annotations""#))
+        #expect(labels.hasPrefix(#"{"alertname":"PrimaryRegionUnhealthy""#))
+        #expect(alert.annotationsText == #"{"summary":"Primary region us-east is unhealthy"}"#)
+        let reparsed = try JSONSerialization.jsonObject(with: Data(labels.utf8)) as? [String: String]
+        #expect(reparsed == alert.labels)
+        let built = WebhookAlert(
+            status: .firing, labels: ["b": "2", "a": "1"], startsAt: Timestamp(secondsSinceEpoch: 0), fingerprint: "f")
+        #expect(built.labelsText == nil)
+    }
+
     @Test("JSONText writes sorted objects and escapes what it must")
     func writing() throws {
         #expect(JSONText.object([:]) == "{}")
