@@ -26,8 +26,8 @@ extension StateStore {
                         body_sha256 TEXT NOT NULL,
                         body BLOB
                     );
-                    CREATE INDEX deliveries_group_key ON deliveries (group_key, id);
-                    CREATE INDEX deliveries_body_sha256 ON deliveries (body_sha256);
+                    -- Every index is one more page written per commit on the ingest path: only those a query uses.
+                    -- Time ranges (retention of bodies, operator views) use this one.
                     CREATE INDEX deliveries_received_at ON deliveries (received_at_ms);
 
                     CREATE TABLE episodes (
