@@ -77,6 +77,9 @@ final class WALCheckpointer: @unchecked Sendable {
     }
 
     private func run() {
+        // Copying pages is background work: let the scheduler run the request and writer threads first. (On
+        // Linux the nice value belongs to the calling thread.)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         condition.lock()
         while !stopping {
             condition.unlock()
