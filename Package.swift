@@ -55,6 +55,7 @@ let package = Package(
             name: "FailoverHTTPClient",
             dependencies: [
                 "CCurl",
+                "FailoverCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency

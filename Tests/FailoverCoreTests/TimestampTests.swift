@@ -68,3 +68,23 @@ struct TimestampTests {
         #expect(late.millisecondsSinceEpoch - early.millisecondsSinceEpoch == 100)
     }
 }
+
+@Suite("Timestamp: HTTP dates")
+struct HTTPDateTests {
+    @Test("IMF-fixdate parses to the instant")
+    func parses() throws {
+        let date = try #require(Timestamp(httpDate: "Sun, 06 Nov 1994 08:49:37 GMT"))
+        #expect(date.rfc3339 == "1994-11-06T08:49:37Z")
+        #expect(Timestamp(httpDate: "Sat, 21 Nov 2026 16:37:18 GMT")?.secondsSinceEpoch == 1_795_279_038)
+    }
+
+    @Test(
+        "anything else is refused",
+        arguments: [
+            "", "120", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT",
+        ])
+    func refuses(text: String) {
+        #expect(Timestamp(httpDate: text) == nil)
+    }
+}

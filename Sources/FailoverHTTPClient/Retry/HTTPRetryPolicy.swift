@@ -1,3 +1,5 @@
+import FailoverCore
+
 /// When and how long the client waits before trying a request again.
 ///
 /// Exponential backoff with full jitter: before attempt *n + 1* the client waits a random time between zero and
@@ -58,7 +60,8 @@ public struct HTTPRetryPolicy: Sendable, Hashable {
         return safety == .idempotent || !error.requestMayHaveBeenSent
     }
 
-    /// The wait a 429 answer asks for: `Retry-After` seconds, else a reset header's epoch seconds minus `now`.
+    /// The wait a 429 answer asks for: `Retry-After` seconds or HTTP date, else a reset header's epoch seconds
+    /// minus `now`.
     ///
     /// - Returns: `nil` when the answer says nothing usable.
     public func rateLimitWait(headers: HTTPClientHeaders, epochSecondsNow now: Double) -> Duration? {
@@ -66,6 +69,10 @@ public struct HTTPRetryPolicy: Sendable, Hashable {
             seconds >= 0
         {
             return .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        }
+        if let value = headers["Retry-After"], let date = Timestamp(httpDate: value.trimmingCharacters(in: " \t")) {
+            let seconds = Double(date.secondsSinceEpoch) - now
+            return .milliseconds(Int64((max(0, seconds) * 1000).rounded(.up)))
         }
         for name in rateLimitResetHeaders {
             guard let value = headers[name], let reset = Double(value.trimmingCharacters(in: " \t")) else {

@@ -207,3 +207,22 @@ struct HTTPRetryPolicyTests {
         #expect(logs.all.allSatisfy { !$0.contains("s3cr3t") })
     }
 }
+
+@Suite("Rate-limit waits")
+struct RateLimitWaitTests {
+    let policy = HTTPRetryPolicy()
+    let now = 1_795_279_038.0  // Sat, 21 Nov 2026 16:37:18 GMT
+
+    @Test("Retry-After in seconds, as an HTTP date, or a reset header; nothing usable gives nil")
+    func waits() {
+        #expect(policy.rateLimitWait(headers: ["Retry-After": "2"], epochSecondsNow: now) == .seconds(2))
+        #expect(
+            policy.rateLimitWait(headers: ["retry-after": "Sat, 21 Nov 2026 16:37:48 GMT"], epochSecondsNow: now)
+                == .seconds(30))
+        #expect(
+            policy.rateLimitWait(headers: ["Retry-After": "Sat, 21 Nov 2026 16:37:00 GMT"], epochSecondsNow: now)
+                == .zero, "a date in the past means: now")
+        #expect(policy.rateLimitWait(headers: ["Retry-After": "soon"], epochSecondsNow: now) == nil)
+        #expect(policy.rateLimitWait(headers: [:], epochSecondsNow: now) == nil)
+    }
+}
