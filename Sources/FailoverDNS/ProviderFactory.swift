@@ -32,13 +32,15 @@ public enum ProviderFactory {
         let client = HTTPClient(configuration: configuration, logger: logger)
         switch account.kind {
         case .linode:
-            return LinodeProvider(
-                accountName: account.name, baseURL: base, token: bearer, tokenSource: account.token.description,
-                client: client, logger: logger)
+            return RecordStoreProvider(
+                store: LinodeProvider(
+                    accountName: account.name, baseURL: base, token: bearer, tokenSource: account.token.description,
+                    client: client, logger: logger))
         case .digitalocean:
-            return DigitalOceanProvider(
-                accountName: account.name, baseURL: base, token: bearer, tokenSource: account.token.description,
-                client: client, logger: logger)
+            return RecordStoreProvider(
+                store: DigitalOceanProvider(
+                    accountName: account.name, baseURL: base, token: bearer, tokenSource: account.token.description,
+                    client: client, logger: logger))
         }
     }
 }

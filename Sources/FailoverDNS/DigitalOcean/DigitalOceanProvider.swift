@@ -9,26 +9,26 @@ import Logging
 /// where `name` is the fully qualified name, following `links.pages.next`; the apex is `"@"`; host-name data is
 /// written with a trailing dot and read without; PUT always sends the full record; create answers 201, delete
 /// 204 with an empty body. Each answer's `x-request-id` is kept in the results.
-public struct DigitalOceanProvider: DNSProvider, DNSRecordStore {
+struct DigitalOceanProvider: DNSRecordStore {
     /// Records per page asked for (the API's maximum).
     static let pageSize = 200
     /// Most pages followed before giving up on a listing that does not end.
     static let maxPages = 1000
 
     /// The provider account's name from the configuration.
-    public let accountName: String
+    let accountName: String
     /// ``DNSRecordRules/digitalOcean``.
-    public var rules: DNSRecordRules { .digitalOcean }
+    var rules: DNSRecordRules { .digitalOcean }
     /// The API base URL without trailing slash (`https://api.digitalocean.com`).
-    public let baseURL: String
+    let baseURL: String
     private let http: ProviderHTTP
-    private let logger: Logger
+    let logger: Logger
 
     /// Creates a provider on an HTTP client.
     ///
     /// - Parameters:
     ///   - tokenSource: where the token came from (`environment variable DO_TOKEN`), for error messages.
-    public init(
+    init(
         accountName: String, baseURL: String, token: BearerToken, tokenSource: String? = nil, client: HTTPClient,
         logger: Logger
     ) {
@@ -38,35 +38,6 @@ public struct DigitalOceanProvider: DNSProvider, DNSRecordStore {
         http = ProviderHTTP(
             account: accountName, dialect: .digitalOcean, client: client, token: token, tokenSource: tokenSource,
             logger: logger)
-    }
-
-    /// Finds a zone by name; ``DNSProviderError/isUnknownZone`` when the account has none.
-    public func findZone(_ zone: String) async throws(DNSProviderError) -> DNSZone {
-        try await lookUpZone(DNSZoneName(zone), log: ProviderCallLog())
-    }
-
-    /// Lists the records of (`name`, `type`) across every page.
-    public func listRecords(
-        in zone: DNSZone, name: DNSRecordName, type: DNSRecordType
-    )
-        async throws(DNSProviderError) -> DNSRecordSet
-    {
-        try await DNSSetOperation(store: self, logger: logger).list(in: zone, name: name, type: type)
-    }
-
-    /// Reads the records of (`name`, `type`) in the zone named `zone`.
-    public func get(zone: String, name: String, type: DNSRecordType) async throws(DNSProviderError) -> DNSRecordSet {
-        try await DNSSetOperation(store: self, logger: logger).get(zone: zone, name: name, type: type)
-    }
-
-    /// Reads, plans, applies (unless `dryRun`), reads back and verifies; see ``DNSProvider``.
-    public func set(
-        zone: String, name: String, type: DNSRecordType, desired: DNSDesiredState, dryRun: Bool
-    )
-        async throws(DNSProviderError) -> DNSChangeResult
-    {
-        try await DNSSetOperation(store: self, logger: logger).set(
-            zone: zone, name: name, type: type, desired: desired, dryRun: dryRun)
     }
 
     func lookUpZone(_ zone: DNSZoneName, log: ProviderCallLog) async throws(DNSProviderError) -> DNSZone {

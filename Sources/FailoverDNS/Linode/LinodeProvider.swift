@@ -9,26 +9,26 @@ import Logging
 /// `GET /domains/{id}/records` with `X-Filter: {"name": …, "type": …}`, `page`/`page_size`, until `page == pages`;
 /// the apex is `name: ""`; `ttl_sec` is rounded up to the allowed values (0 = the zone default); create answers
 /// 200 with the record, update is a partial PUT, delete answers 200 `{}`.
-public struct LinodeProvider: DNSProvider, DNSRecordStore {
+struct LinodeProvider: DNSRecordStore {
     /// Records per page asked for (the API's maximum).
     static let pageSize = 500
     /// Most pages followed before giving up on a listing that does not end.
     static let maxPages = 1000
 
     /// The provider account's name from the configuration.
-    public let accountName: String
+    let accountName: String
     /// ``DNSRecordRules/linode``.
-    public var rules: DNSRecordRules { .linode }
+    var rules: DNSRecordRules { .linode }
     /// The API base URL without trailing slash (`https://api.linode.com/v4`).
-    public let baseURL: String
+    let baseURL: String
     private let http: ProviderHTTP
-    private let logger: Logger
+    let logger: Logger
 
     /// Creates a provider on an HTTP client.
     ///
     /// - Parameters:
     ///   - tokenSource: where the token came from (`file /etc/failoverd/linode.token`), for error messages.
-    public init(
+    init(
         accountName: String, baseURL: String, token: BearerToken, tokenSource: String? = nil, client: HTTPClient,
         logger: Logger
     ) {
@@ -38,35 +38,6 @@ public struct LinodeProvider: DNSProvider, DNSRecordStore {
         http = ProviderHTTP(
             account: accountName, dialect: .linode, client: client, token: token, tokenSource: tokenSource,
             logger: logger)
-    }
-
-    /// Finds a zone by name; ``DNSProviderError/isUnknownZone`` when the account has none.
-    public func findZone(_ zone: String) async throws(DNSProviderError) -> DNSZone {
-        try await lookUpZone(DNSZoneName(zone), log: ProviderCallLog())
-    }
-
-    /// Lists the records of (`name`, `type`) across every page.
-    public func listRecords(
-        in zone: DNSZone, name: DNSRecordName, type: DNSRecordType
-    )
-        async throws(DNSProviderError) -> DNSRecordSet
-    {
-        try await DNSSetOperation(store: self, logger: logger).list(in: zone, name: name, type: type)
-    }
-
-    /// Reads the records of (`name`, `type`) in the zone named `zone`.
-    public func get(zone: String, name: String, type: DNSRecordType) async throws(DNSProviderError) -> DNSRecordSet {
-        try await DNSSetOperation(store: self, logger: logger).get(zone: zone, name: name, type: type)
-    }
-
-    /// Reads, plans, applies (unless `dryRun`), reads back and verifies; see ``DNSProvider``.
-    public func set(
-        zone: String, name: String, type: DNSRecordType, desired: DNSDesiredState, dryRun: Bool
-    )
-        async throws(DNSProviderError) -> DNSChangeResult
-    {
-        try await DNSSetOperation(store: self, logger: logger).set(
-            zone: zone, name: name, type: type, desired: desired, dryRun: dryRun)
     }
 
     func lookUpZone(_ zone: DNSZoneName, log: ProviderCallLog) async throws(DNSProviderError) -> DNSZone {

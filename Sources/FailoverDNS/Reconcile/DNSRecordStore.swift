@@ -1,7 +1,15 @@
 import FailoverCore
+import Logging
 
 /// The primitive calls a provider implements; ``DNSSetOperation`` builds get and set on top of them.
-protocol DNSRecordStore: DNSProvider {
+protocol DNSRecordStore: Sendable {
+    /// The provider account's name from the configuration.
+    var accountName: String { get }
+    /// The provider's record rules.
+    var rules: DNSRecordRules { get }
+    /// Where the operations log.
+    var logger: Logger { get }
+
     /// Finds the zone, charging the calls to `log`.
     func lookUpZone(_ zone: DNSZoneName, log: ProviderCallLog) async throws(DNSProviderError) -> DNSZone
     /// Lists every record of (`name`, `type`), all pages.

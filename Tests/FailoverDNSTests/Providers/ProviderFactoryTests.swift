@@ -1,5 +1,5 @@
 import FailoverCore
-import FailoverDNS
+@testable import FailoverDNS
 import Testing
 
 @Suite("Provider factory")
@@ -12,9 +12,9 @@ struct ProviderFactoryTests {
         let logger = LogRecorder().logger()
         let linode = try ProviderFactory.make(account: account(.linode), token: "secret-1\n", logger: logger)
         let digitalOcean = try ProviderFactory.make(account: account(.digitalocean), token: "secret-1", logger: logger)
-        #expect(linode is LinodeProvider)
-        #expect((linode as? LinodeProvider)?.baseURL == "https://api.linode.com/v4")
-        #expect((digitalOcean as? DigitalOceanProvider)?.baseURL == "https://api.digitalocean.com")
+        #expect((linode as? RecordStoreProvider<LinodeProvider>)?.store.baseURL == "https://api.linode.com/v4")
+        #expect(
+            (digitalOcean as? RecordStoreProvider<DigitalOceanProvider>)?.store.baseURL == "https://api.digitalocean.com")
         #expect(linode.accountName == "main")
         #expect(linode.rules == .linode)
         // Neither printing nor dumping a provider shows the token.
