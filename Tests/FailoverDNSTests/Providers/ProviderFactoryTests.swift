@@ -1,6 +1,7 @@
 import FailoverCore
-@testable import FailoverDNS
 import Testing
+
+@testable import FailoverDNS
 
 @Suite("Provider factory")
 struct ProviderFactoryTests {
@@ -13,8 +14,8 @@ struct ProviderFactoryTests {
         let linode = try ProviderFactory.make(account: account(.linode), token: "secret-1\n", logger: logger)
         let digitalOcean = try ProviderFactory.make(account: account(.digitalocean), token: "secret-1", logger: logger)
         #expect((linode as? RecordStoreProvider<LinodeProvider>)?.store.baseURL == "https://api.linode.com/v4")
-        #expect(
-            (digitalOcean as? RecordStoreProvider<DigitalOceanProvider>)?.store.baseURL == "https://api.digitalocean.com")
+        let digitalOceanStore = (digitalOcean as? RecordStoreProvider<DigitalOceanProvider>)?.store
+        #expect(digitalOceanStore?.baseURL == "https://api.digitalocean.com")
         #expect(linode.accountName == "main")
         #expect(linode.rules == .linode)
         // Neither printing nor dumping a provider shows the token.
