@@ -8,15 +8,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
-struct log_target {
-    failoverd_mhd_log_callback callback;
-    void *context;
-};
+/* Every daemon of the process logs through the same Swift function; each passes its own context (its server)
+   as libmicrohttpd's closure, so several daemons can live side by side. */
+static failoverd_mhd_log_callback log_callback;
 
-/* One target per process is enough: the address is handed to libmicrohttpd as its closure. */
 static void forward_log(void *cls, const char *format, va_list arguments) {
-    struct log_target *target = cls;
-    if (target == NULL || target->callback == NULL) {
+    failoverd_mhd_log_callback callback = log_callback;
+    if (callback == NULL) {
         return;
     }
     char line[512];
@@ -25,7 +23,7 @@ static void forward_log(void *cls, const char *format, va_list arguments) {
     while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r')) {
         line[--length] = '\0';
     }
-    target->callback(target->context, line);
+    callback(cls, line);
 }
 
 struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, char *error, size_t error_len) {
@@ -53,16 +51,16 @@ struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, c
     if (family == AF_INET6) {
         flags |= MHD_USE_IPv6;
     }
-    static struct log_target target;
-    target.callback = settings->log_handler;
-    target.context = settings->log_context;
+    if (settings->log_handler != NULL) {
+        log_callback = settings->log_handler;
+    }
 
     unsigned int threads = settings->thread_pool_size > 1 ? settings->thread_pool_size : 1;
     size_t memory_limit = settings->connection_memory_limit > 0 ? settings->connection_memory_limit : (size_t)32768;
     /* The logger goes first so that libmicrohttpd routes every later message through it. A pool of one
        thread is expressed by leaving the option out (libmicrohttpd warns about an explicit 0 or 1). */
     struct MHD_OptionItem options[] = {
-        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)forward_log, (void *)&target},
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)forward_log, settings->log_context},
         {MHD_OPTION_SOCK_ADDR, 0, (void *)&address},
         {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)settings->connection_limit, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)settings->connection_timeout, NULL},

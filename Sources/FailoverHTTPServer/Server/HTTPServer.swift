@@ -27,6 +27,11 @@ public final class HTTPServer: Sendable {
         core = ServerCore(configuration: configuration, router: router, logger: logger, onResponse: onResponse)
     }
 
+    deinit {
+        // A server dropped without shutdown() must not leave a daemon calling back into freed state.
+        if let handle = daemon.withLock({ $0 }) { MHD_stop_daemon(handle.pointer) }
+    }
+
     /// The port the server listens on (the chosen one when configured with port 0); 0 before ``start()``.
     public var port: UInt16 {
         daemon.withLock { handle in handle.map { failoverd_mhd_bound_port($0.pointer) } ?? 0 }
@@ -282,22 +287,77 @@ private let logHandler: failoverd_mhd_log_callback = { closure, message in
 private func queue(
     _ response: HTTPResponse, on connection: OpaquePointer, core: ServerCore, context: RequestContext
 ) -> MHD_Result {
-    let result = response.body.withUnsafeBytes { bytes -> MHD_Result in
-        guard
-            let handle = MHD_create_response_from_buffer(
+    let handle: OpaquePointer?
+    if let producer = response.producer {
+        handle = streamingResponse(producer, connection: connection, core: core)
+    } else {
+        handle = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(
                 bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
-        else { return .NO }
-        defer { MHD_destroy_response(handle) }
-        for (name, value) in response.headers {
-            _ = MHD_add_response_header(handle, name, value)
         }
-        return MHD_queue_response(connection, UInt32(response.status), handle)
     }
+    guard let handle else { return .NO }
+    defer { MHD_destroy_response(handle) }
+    for (name, value) in response.headers {
+        _ = MHD_add_response_header(handle, name, value)
+    }
+    let result = MHD_queue_response(connection, UInt32(response.status), handle)
     core.onResponse?(
         RequestSummary(
             method: context.method, route: context.route, status: response.status,
             duration: ContinuousClock.now - context.started))
     return result
+}
+
+/// A chunked response read from an ``HTTPBodyWriter`` that the producer fills from a task.
+private func streamingResponse(
+    _ producer: @escaping @Sendable (HTTPBodyWriter) async throws -> Void, connection: OpaquePointer,
+    core: ServerCore
+) -> OpaquePointer? {
+    let writer = HTTPBodyWriter(bufferLimit: 256 * 1024, connection: connection, core: core)
+    let connectionAddress = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
+    let stream = StreamBox(writer: writer, connectionAddress: connectionAddress)
+    let handle = MHD_create_response_from_callback(
+        UInt64.max, 32 * 1024,
+        { closure, _, buffer, max in
+            guard let closure, let buffer else { return -2 }
+            let stream = Unmanaged<StreamBox>.fromOpaque(closure).takeUnretainedValue()
+            guard let connection = OpaquePointer(bitPattern: stream.connectionAddress) else { return -2 }
+            return stream.writer.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: max), connection: connection)
+        },
+        Unmanaged.passRetained(stream).toOpaque(),
+        { closure in
+            guard let closure else { return }
+            let stream = Unmanaged<StreamBox>.fromOpaque(closure).takeRetainedValue()
+            stream.writer.close()
+        })
+    guard handle != nil else {
+        writer.close()
+        return nil
+    }
+    let logger = core.logger
+    Task {
+        do {
+            try await producer(writer)
+            writer.finish(failed: false)
+        } catch is HTTPBodyWriter.Closed {
+            writer.finish(failed: true)
+        } catch {
+            logger.error("streaming a response failed", metadata: ["error": "\(error)"])
+            writer.finish(failed: true)
+        }
+    }
+    return handle
+}
+
+/// What the content-reader callbacks of a streamed response hold.
+private final class StreamBox: Sendable {
+    let writer: HTTPBodyWriter
+    let connectionAddress: UInt
+    init(writer: HTTPBodyWriter, connectionAddress: UInt) {
+        self.writer = writer
+        self.connectionAddress = connectionAddress
+    }
 }
 
 private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {

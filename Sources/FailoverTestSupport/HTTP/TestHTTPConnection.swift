@@ -105,6 +105,35 @@ public final class TestHTTPConnection: @unchecked Sendable {
         buffered.append(contentsOf: chunk[0..<count])
     }
 
+    private func readLine() throws -> String {
+        while true {
+            if let end = buffered.firstIndex(of: 10) {
+                let line = String(decoding: buffered[0..<end], as: UTF8.self)
+                buffered.removeFirst(end + 1)
+                return line.hasSuffix("\r") ? String(line.dropLast()) : line
+            }
+            try fill()
+        }
+    }
+
+    /// Reads a chunked body to its last chunk; a connection that ends before it is an error.
+    private func readChunkedBody() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let sizeLine = try readLine()
+            guard let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) else {
+                throw TestHTTPError("bad chunk size line: \(sizeLine)")
+            }
+            if size == 0 {
+                while try !readLine().isEmpty {}
+                return body
+            }
+            while buffered.count < size + 2 { try fill() }
+            body.append(contentsOf: buffered[0..<size])
+            buffered.removeFirst(size + 2)
+        }
+    }
+
     private func readResponse(method: String) throws -> TestHTTPResponse {
         let separator: [UInt8] = [13, 10, 13, 10]
         var headerEnd: Int?
@@ -130,6 +159,10 @@ public final class TestHTTPConnection: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers.append(
                 (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        let chunked = headers.contains { $0.0.lowercased() == "transfer-encoding" && $0.1.lowercased() == "chunked" }
+        if chunked && method != "HEAD" {
+            return TestHTTPResponse(status: status, headers: headers, body: try readChunkedBody())
         }
         let length = headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) } ?? 0
         let bodyLength = method == "HEAD" ? 0 : length
