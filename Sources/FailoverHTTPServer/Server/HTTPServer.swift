@@ -323,7 +323,8 @@ private func streamingResponse(
             guard let closure, let buffer else { return -2 }
             let stream = Unmanaged<StreamBox>.fromOpaque(closure).takeUnretainedValue()
             guard let connection = OpaquePointer(bitPattern: stream.connectionAddress) else { return -2 }
-            return stream.writer.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: max), connection: connection)
+            return stream.writer.read(
+                into: UnsafeMutableRawBufferPointer(start: buffer, count: max), connection: connection)
         },
         Unmanaged.passRetained(stream).toOpaque(),
         { closure in
