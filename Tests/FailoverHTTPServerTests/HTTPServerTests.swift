@@ -170,6 +170,28 @@ struct HTTPServerTests {
         }
     }
 
+    @Test("polling-thread handlers answer at once, later from another thread, or get 500 when they drop the responder")
+    func pollingThreadHandlers() async throws {
+        try await withServer(routes: { router in
+            router.onPollingThread(.get, "/now") { _, responder in responder.respond(.text("now")) }
+            router.onPollingThread(.get, "/later") { _, responder in
+                Thread.detachNewThread {
+                    Thread.sleep(forTimeInterval: 0.05)
+                    responder.respond { .text("later") }
+                    responder.respond(.text("ignored: only the first answer counts"))
+                }
+            }
+            router.onPollingThread(.get, "/dropped") { _, _ in }
+        }) { server in
+            let connection = try TestHTTPConnection(port: server.port)
+            #expect(try await connection.send("GET", "/now").text == "now")
+            #expect(try await connection.send("GET", "/later").text == "later")
+            let dropped = try await connection.send("GET", "/dropped")
+            #expect(dropped.status == 500)
+            #expect(try dropped.json()["message"] as? String == "the request was not answered")
+        }
+    }
+
     @Test("HEAD is answered without a body")
     func head() async throws {
         try await withServer(routes: Self.echoRoutes) { server in
