@@ -92,3 +92,24 @@ struct AuthTests {
         }
     }
 }
+
+@Suite("Service start-up failures")
+struct StartupFailureTests {
+    @Test("a state path that cannot be created stops the start with a clear error")
+    func unusableStoragePath() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let blocker = try directory.write("not-a-directory", "x")
+        var configuration = FailoverConfiguration.defaults
+        configuration.server.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.storage.path = blocker + "/state/failoverd.db"
+        let (logger, _) = InMemoryLogHandler.logger()
+        #expect {
+            _ = try FailoverService(configuration: configuration, logger: logger)
+        } throws: { error in
+            let message = (error as? ServiceError)?.message ?? ""
+            return message.hasPrefix(
+                "cannot open the state database \(blocker)/state/failoverd.db: cannot create directory")
+        }
+    }
+}
