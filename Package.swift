@@ -31,7 +31,12 @@ let package = Package(
         ),
 
         // The core: value types and decisions, no I/O.
-        .target(name: "FailoverCore", swiftSettings: strictConcurrency),
+        // SHA-256 (swift-crypto) is pure computation: the audit hash chain is built and verified in the core.
+        .target(
+            name: "FailoverCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictConcurrency
+        ),
 
         // Adapters.
         .target(
@@ -107,6 +112,18 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
 
+        // The audit log benchmark (printed figures, not a timed test).
+        .executableTarget(
+            name: "failoverd-audit-bench",
+            dependencies: [
+                "FailoverStore", "FailoverCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/AuditBench",
+            swiftSettings: strictConcurrency
+        ),
+
         // Test support, shipped as its own target.
         .target(
             name: "FailoverTestSupport",
@@ -127,6 +144,13 @@ let package = Package(
         ),
         .testTarget(
             name: "FailoverStoreTests",
+            dependencies: [
+                "FailoverStore", "FailoverCore", "FailoverTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "FailoverAuditTests",
             dependencies: [
                 "FailoverStore", "FailoverCore", "FailoverTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),

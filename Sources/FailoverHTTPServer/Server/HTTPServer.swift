@@ -29,7 +29,7 @@ public final class HTTPServer: Sendable {
 
     deinit {
         // A server dropped without shutdown() must not leave a daemon calling back into freed state.
-        if let handle = daemon.withLock({ $0 }) { MHD_stop_daemon(handle.pointer) }
+        if let handle = daemon.withLock({ $0 }) { handle.stop() }
     }
 
     /// The port the server listens on (the chosen one when configured with port 0); 0 before ``start()``.
@@ -80,8 +80,10 @@ public final class HTTPServer: Sendable {
     public func stopAccepting() {
         daemon.withLock { handle in
             guard let handle, !handle.quiesced else { return }
+            // The listen socket is ours now, but libmicrohttpd's threads may still poll it: it is closed only
+            // after MHD_stop_daemon (closing it earlier let the number be reused and then closed twice).
             let socket = MHD_quiesce_daemon(handle.pointer)
-            if socket >= 0 { _ = close(socket) }
+            if socket >= 0 { handle.quiescedSocket = socket }
             handle.quiesced = true
         }
     }
@@ -106,7 +108,7 @@ public final class HTTPServer: Sendable {
             defer { handle = nil }
             return handle
         }
-        if let handle { MHD_stop_daemon(handle.pointer) }
+        if let handle { handle.stop() }
     }
 }
 
@@ -114,7 +116,15 @@ public final class HTTPServer: Sendable {
 private final class DaemonHandle: @unchecked Sendable {
     let pointer: OpaquePointer
     var quiesced = false
+    var quiescedSocket: Int32?
     init(pointer: OpaquePointer) { self.pointer = pointer }
+
+    /// Stops the daemon, then closes the listen socket it handed over when it was quiesced.
+    func stop() {
+        MHD_stop_daemon(pointer)
+        if let quiescedSocket { _ = close(quiescedSocket) }
+        quiescedSocket = nil
+    }
 }
 
 /// State shared with the C callbacks through their closure pointer.

@@ -71,6 +71,47 @@ extension StateStore {
                     );
                     """)
         }
+        // The audit log (see AuditWriter): ids never reused (AUTOINCREMENT keeps the highest id ever used,
+        // which also reveals events removed from the end); `detail` is the JSON text the hash covers; `hash` is
+        // 32 raw bytes. One index per filter, each ending in `id` so that a filtered, newest-first page is a
+        // range scan of one index. Each index costs every append that it covers (about 1 µs), so they are partial
+        // where most rows would not need them: subjects most events lack, and the type and outcome of the bulk
+        // of the log (`webhook.received`, `success`), whose rows are dense enough that a backwards scan of the
+        // table finds a page at once (see AuditSelection). `retention_progress` remembers how far background
+        // pruning got, so that each run starts where the last stopped.
+        migrator.registerMigration("v2_audit_log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        recorded_at_ms INTEGER NOT NULL,
+                        type TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        episode_id INTEGER,
+                        execution_id INTEGER,
+                        runbook TEXT,
+                        fingerprint TEXT,
+                        alertname TEXT,
+                        detail TEXT NOT NULL,
+                        hash BLOB NOT NULL
+                    );
+                    CREATE INDEX audit_events_time ON audit_events (recorded_at_ms, id);
+                    CREATE INDEX audit_events_type ON audit_events (type, id) WHERE type != 'webhook.received';
+                    CREATE INDEX audit_events_outcome ON audit_events (outcome, id) WHERE outcome != 'success';
+                    CREATE INDEX audit_events_runbook ON audit_events (runbook, id) WHERE runbook IS NOT NULL;
+                    CREATE INDEX audit_events_fingerprint ON audit_events (fingerprint, id)
+                        WHERE fingerprint IS NOT NULL;
+                    CREATE INDEX audit_events_alertname ON audit_events (alertname, id) WHERE alertname IS NOT NULL;
+                    CREATE INDEX audit_events_execution ON audit_events (execution_id, id)
+                        WHERE execution_id IS NOT NULL;
+
+                    CREATE TABLE retention_progress (
+                        name TEXT PRIMARY KEY,
+                        through_id INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

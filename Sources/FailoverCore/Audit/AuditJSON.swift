@@ -1,0 +1,111 @@
+/// The canonical JSON text of audit events: RFC 8785 (JSON Canonicalization Scheme) restricted to integers.
+///
+/// - No whitespace; object members sorted by the UTF-16 code units of their keys (RFC 8785 §3.2.3).
+/// - Strings: `"` and `\` escaped, `\b \t \n \f \r` for those controls, `\u00xx` (lower-case hex) for the other
+///   controls below U+0020, everything else written as its UTF-8 bytes (no `\u` escapes for non-ASCII).
+/// - Integers in decimal without leading zeros or a plus sign.
+///
+/// Any RFC 8785 library reproduces the same bytes for the same values, so an auditor can check the chain with
+/// tools of their own.
+enum AuditJSON {
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends a JSON string literal for `text`; runs that need no escape are copied in one piece.
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                appendEscape(byte, to: &out)
+                runStart = index + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(_ byte: UInt8, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        default:
+            out.append(contentsOf: [
+                UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)],
+                hexDigits[Int(byte & 0x0F)],
+            ])
+        }
+    }
+
+    /// Appends an integer in decimal.
+    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value == 0 {
+            out.append(UInt8(ascii: "0"))
+            return
+        }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        // The magnitude as unsigned, so that Int64.min works; digits are written backwards, then reversed.
+        var magnitude = value.magnitude
+        let start = out.count
+        while magnitude > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        }
+        out[start...].reverse()
+    }
+
+    /// Appends `null` or the integer.
+    static func appendInteger(_ value: Int64?, to out: inout [UInt8]) {
+        if let value { appendInteger(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    /// Appends `null` or the string.
+    static func appendString(_ value: String?, to out: inout [UInt8]) {
+        if let value { appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    /// Whether `lhs` sorts before `rhs` as RFC 8785 orders object keys (by UTF-16 code units).
+    static func keyPrecedes(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf16.lexicographicallyPrecedes(rhs.utf16)
+    }
+
+    /// Appends an object from members in any order (keys must be distinct).
+    static func appendObject(_ members: [(String, AuditValue)], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (offset, member) in members.sorted(by: { keyPrecedes($0.0, $1.0) }).enumerated() {
+            if offset > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(member.0, to: &out)
+            out.append(UInt8(ascii: ":"))
+            append(member.1, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends the canonical text of a value.
+    static func append(_ value: AuditValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .integer(let number): appendInteger(number, to: &out)
+        case .string(let text): appendString(text, to: &out)
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { out.append(UInt8(ascii: ",")) }
+                append(element, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            appendObject(members.map { ($0.key, $0.value) }, to: &out)
+        }
+    }
+}
