@@ -33,6 +33,8 @@ struct ConfigurationLoaderTests {
                   basic_auth:
                     username: alertmanager
                     password_env: AM_PASSWORD
+                read:
+                  bearer_token_env: READ_TOKEN
             storage:
               path: /var/lib/failoverd/state.db
               busy_timeout: 250ms

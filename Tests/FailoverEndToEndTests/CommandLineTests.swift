@@ -120,6 +120,7 @@ struct CommandLineTests {
         let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
         #expect(walSize == 0, "the WAL was checkpointed into the database on close")
         #expect(try countRows("deliveries", in: directory.file("data/failoverd.db")) == 10)
+        #expect(try countRows("audit_events", in: directory.file("data/failoverd.db")) == 2, "started and stopped")
     }
 
     @Test("kill -9 right after the 200: every acknowledged webhook is there after restart")

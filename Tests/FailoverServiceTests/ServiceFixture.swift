@@ -17,7 +17,8 @@ struct ServiceFixture {
     var databasePath: String { configuration.storage.path }
 
     init(
-        auth: CredentialSettings = .init(), environment: [String: String] = [:], busyTimeout: Duration = .seconds(5),
+        auth: CredentialSettings = .init(), read: CredentialSettings = .init(), environment: [String: String] = [:],
+        busyTimeout: Duration = .seconds(5),
         maxBodyBytes: Int = 1 << 20
     ) throws {
         directory = try TemporaryDirectory()
@@ -25,6 +26,7 @@ struct ServiceFixture {
         configuration.server.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
         configuration.server.maxRequestBodyBytes = maxBodyBytes
         configuration.server.auth.webhook = auth
+        configuration.server.auth.read = read
         configuration.storage = StorageSettings(path: directory.file("data/failoverd.db"), busyTimeout: busyTimeout)
         self.configuration = configuration
         let (logger, logs) = InMemoryLogHandler.logger()

@@ -113,6 +113,7 @@ struct NodeReader {
         for (key, value) in entries {
             switch key {
             case "webhook": auth.webhook = readCredentials(value, path: "server.auth.webhook")
+            case "read": auth.read = readCredentials(value, path: "server.auth.read")
             default: unknownKey(key, value, path: "server.auth")
             }
         }

@@ -30,10 +30,14 @@ public struct ServerSettings: Sendable, Hashable {
 public struct AuthSettings: Sendable, Hashable {
     /// Credentials Alertmanager must present on `POST /webhook`. Default: none (open, with a warning at start).
     public var webhook: CredentialSettings
+    /// Credentials operators and dashboards present on the read-only API (`/api/v1/…`). The webhook credential
+    /// does not grant reads, nor this one webhooks. Default: none (open, with a warning at start).
+    public var read: CredentialSettings
 
     /// Creates auth settings; no credentials by default.
-    public init(webhook: CredentialSettings = .init()) {
+    public init(webhook: CredentialSettings = .init(), read: CredentialSettings = .init()) {
         self.webhook = webhook
+        self.read = read
     }
 }
 

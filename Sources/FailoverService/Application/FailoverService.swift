@@ -25,20 +25,9 @@ public final class FailoverService: Sendable {
     ) throws(ServiceError) {
         self.configuration = configuration
         self.logger = logger
-        let webhookAuth = configuration.server.auth.webhook
-        let authenticator: CallerAuthenticator
-        do {
-            authenticator = CallerAuthenticator(
-                bearerToken: try webhookAuth.bearerToken.map { reference throws(SecretResolutionError) in
-                    try secrets.resolve(reference)
-                },
-                basicUsername: webhookAuth.basicAuth?.username,
-                basicPassword: try webhookAuth.basicAuth.map { basic throws(SecretResolutionError) in
-                    try secrets.resolve(basic.password)
-                })
-        } catch {
-            throw .secret("server.auth.webhook: \(error.message)")
-        }
+        let access = AccessPolicy(
+            webhook: try Self.authenticator(configuration.server.auth.webhook, "server.auth.webhook", secrets),
+            read: try Self.authenticator(configuration.server.auth.read, "server.auth.read", secrets))
         let metrics = ServiceMetrics()
         self.metrics = metrics
         do {
@@ -53,10 +42,11 @@ public final class FailoverService: Sendable {
             onBatch: { report in metrics.record(batch: report) })
 
         var router = HTTPRouter()
-        WebhookController(authenticator: authenticator, writer: writer, metrics: metrics, logger: logger)
+        WebhookController(access: access, writer: writer, metrics: metrics, logger: logger)
             .register(in: &router)
         HealthController(writer: writer).register(in: &router)
-        StateViewController(store: store).register(in: &router)
+        StateViewController(store: store, access: access).register(in: &router)
+        AuditController(store: store, access: access).register(in: &router)
         MetricsController(metrics: metrics, store: store, writer: writer).register(in: &router)
 
         let httpMetrics = HTTPMetrics(registry: metrics.registry)
@@ -75,10 +65,53 @@ public final class FailoverService: Sendable {
                     metrics.countWebhook(outcome: "payload_too_large")
                 }
             })
-        if authenticator.isOpen {
+        if access.webhook.isOpen {
             logger.warning(
                 "POST /webhook accepts unauthenticated requests: set server.auth.webhook in the configuration")
         }
+        if access.read.isOpen {
+            logger.warning("the operator API (/api/v1) is open to anyone: set server.auth.read in the configuration")
+        }
+    }
+
+    private static func authenticator(
+        _ settings: CredentialSettings, _ path: String, _ secrets: SecretResolver
+    ) throws(ServiceError) -> CallerAuthenticator {
+        do {
+            return CallerAuthenticator(
+                bearerToken: try settings.bearerToken.map { reference throws(SecretResolutionError) in
+                    try secrets.resolve(reference)
+                },
+                basicUsername: settings.basicAuth?.username,
+                basicPassword: try settings.basicAuth.map { basic throws(SecretResolutionError) in
+                    try secrets.resolve(basic.password)
+                })
+        } catch {
+            throw .secret("\(path): \(error.message)")
+        }
+    }
+
+    /// Records a service lifecycle event; a failure is logged, never fatal.
+    private func recordLifecycle(_ type: AuditEventType, detail: AuditDetail) async {
+        let draft = AuditEventDraft(
+            type: type, actor: "failoverd", recordedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
+            detail: detail)
+        do {
+            _ = try await store.appendAuditEvent(draft)
+        } catch {
+            logger.warning("cannot record \(type.rawValue) in the audit log", metadata: ["error": "\(error.message)"])
+        }
+    }
+
+    /// Records `service.started` in the audit log (call once the service listens).
+    public func recordStarted() async {
+        await recordLifecycle(
+            .serviceStarted,
+            detail: [
+                "version": .string(FailoverdBuild.version),
+                "listen": .string("\(configuration.server.listenAddress.host):\(server.port)"),
+                "storage": .string(configuration.storage.path),
+            ])
     }
 
     /// Starts listening.
@@ -108,6 +141,7 @@ public final class FailoverService: Sendable {
         logger.info("failoverd stopping")
         await server.shutdown(gracePeriod: gracePeriod)
         writer.shutdown()
+        await recordLifecycle(.serviceStopped, detail: ["version": .string(FailoverdBuild.version)])
         store.close()
         logger.info("failoverd stopped")
     }

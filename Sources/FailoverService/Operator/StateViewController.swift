@@ -5,6 +5,7 @@ import FailoverStore
 /// Read-only views of the ingest state for operators: `GET /api/v1/episodes`, `GET /api/v1/deliveries`.
 struct StateViewController: Sendable {
     let store: StateStore
+    let access: AccessPolicy
 
     func register(in router: inout HTTPRouter) {
         router.on(.get, "/api/v1/episodes") { request in try await episodes(request) }
@@ -12,6 +13,7 @@ struct StateViewController: Sendable {
     }
 
     func episodes(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        _ = try access.authorizeRead(request)
         let parameters = try QueryParameters(request, allowed: ["state", "alertname", "fingerprint", "limit"])
         let query = EpisodeQuery(
             state: try parameters.oneOf("state", EpisodeState.allCases.map(\.rawValue)).flatMap(EpisodeState.init),
@@ -28,6 +30,7 @@ struct StateViewController: Sendable {
     }
 
     func deliveries(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        _ = try access.authorizeRead(request)
         let parameters = try QueryParameters(request, allowed: ["limit"])
         let limit = try parameters.integer("limit", in: 1...1000, default: 100)
         do {

@@ -10,7 +10,7 @@ import Logging
 /// Every refusal changes nothing and says what is wrong: 401 bad credentials, 415 not JSON, 400 not a v4
 /// webhook, 503 when the commit failed (Alertmanager then retries). 413 is the server's body cap.
 struct WebhookController: Sendable {
-    let authenticator: CallerAuthenticator
+    let access: AccessPolicy
     let writer: IngestWriter
     let metrics: ServiceMetrics
     let logger: Logger
@@ -75,7 +75,7 @@ struct WebhookController: Sendable {
     private func prepare(_ request: HTTPRequest) throws(HTTPError) -> (PreparedDelivery, Int, String) {
         let caller: String?
         do {
-            caller = try authenticator.authenticate(request)
+            caller = try access.authorizeWebhook(request)
         } catch {
             metrics.countWebhook(outcome: "unauthorized")
             logger.warning("webhook refused: \(error.message)", metadata: ["remote": "\(request.remoteAddress)"])

@@ -1,0 +1,93 @@
+import FailoverConfig
+import FailoverService
+import FailoverTestSupport
+import Foundation
+import Testing
+
+@Suite("Operator API: the audit trail")
+struct AuditAPITests {
+    static let environment = ["HOOK_TOKEN": "hook-secret", "READ_TOKEN": "read-secret"]
+
+    @Test("pages as JSON, exports as NDJSON and CSV, single events, verify")
+    func reads() async throws {
+        let fixture = try ServiceFixture()
+        for _ in 0..<3 { await fixture.service.recordStarted() }
+
+        let page = try await fixture.get("/api/v1/audit?limit=2")
+        #expect(page.status == 200)
+        let json = try page.json()
+        let events = try #require(json["events"] as? [[String: Any]])
+        #expect(events.map { $0["id"] as? Int } == [3, 2])
+        #expect(events.first?["type"] as? String == "service.started")
+        let cursor = try #require(json["next"] as? String)
+        let rest = try await fixture.get("/api/v1/audit?limit=2&cursor=\(cursor)").json()
+        #expect((rest["events"] as? [[String: Any]])?.map { $0["id"] as? Int } == [1])
+        #expect(rest["next"] is NSNull)
+
+        let ndjson = try await fixture.get("/api/v1/audit?format=ndjson")
+        #expect(ndjson.header("Content-Type") == "application/x-ndjson")
+        let lines = ndjson.text.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(
+            try lines.allSatisfy { line in
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return (object?["hash"] as? String)?.count == 64
+            })
+
+        let csv = try await fixture.get("/api/v1/audit?format=csv&type=service.started")
+        #expect(csv.header("Content-Type") == "text/csv; charset=utf-8")
+        #expect(
+            csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 4, "a header and three records")
+
+        let one = try await fixture.get("/api/v1/audit/2")
+        #expect(one.status == 200)
+        #expect(try one.json()["id"] as? Int == 2)
+        #expect(try await fixture.get("/api/v1/audit/99").status == 404)
+
+        let verify = try await fixture.get("/api/v1/audit/verify").json()
+        #expect(verify["intact"] as? Bool == true)
+        #expect(verify["events"] as? Int == 3)
+        await fixture.stop()
+    }
+
+    @Test(
+        "bad parameters get 400 naming the parameter",
+        arguments: [
+            ("/api/v1/audit?limit=0", "limit"), ("/api/v1/audit?format=xml", "format"),
+            ("/api/v1/audit?since=yesterday", "since"), ("/api/v1/audit?colour=red", "colour"),
+            ("/api/v1/audit?type=nothing.happened", "type"), ("/api/v1/audit/abc", "id"),
+        ])
+    func badParameters(path: String, parameter: String) async throws {
+        let fixture = try ServiceFixture()
+        let response = try await fixture.get(path)
+        #expect(response.status == 400)
+        #expect(try response.json()["error"] as? String == "bad_parameter")
+        #expect(try (response.json()["message"] as? String)?.contains(parameter) == true, "\(response.text)")
+        await fixture.stop()
+    }
+
+    @Test("each credential opens its own door only")
+    func separation() async throws {
+        let fixture = try ServiceFixture(
+            auth: CredentialSettings(bearerToken: .environment("HOOK_TOKEN")),
+            read: CredentialSettings(bearerToken: .environment("READ_TOKEN")), environment: Self.environment)
+        let readToken = [("Authorization", "Bearer read-secret")]
+        let hookToken = [("Authorization", "Bearer hook-secret")]
+
+        #expect(try await fixture.get("/api/v1/audit", headers: readToken).status == 200)
+        #expect(try await fixture.get("/api/v1/episodes", headers: readToken).status == 200)
+        let noCredential = try await fixture.get("/api/v1/audit")
+        #expect(noCredential.status == 401)
+        #expect(noCredential.header("WWW-Authenticate") == #"Bearer realm="failoverd""#)
+        let hookOnRead = try await fixture.get("/api/v1/deliveries", headers: hookToken)
+        #expect(hookOnRead.status == 403)
+        #expect(try hookOnRead.json()["error"] as? String == "forbidden")
+
+        let body = try captured("single-firing")
+        #expect(try await fixture.post(body, headers: hookToken).status == 200)
+        let readOnWebhook = try await fixture.post(body, headers: readToken)
+        #expect(readOnWebhook.status == 403)
+        #expect(try fixture.count("deliveries") == 1)
+        await fixture.stop()
+    }
+}
