@@ -8,6 +8,6 @@ struct Failoverd: AsyncParsableCommand {
         commandName: "failoverd",
         abstract: "Turns Prometheus alerts into safe, automatic DNS failover.",
         version: FailoverdBuild.version,
-        subcommands: [Serve.self, CheckConfig.self, DNSCommand.self],
+        subcommands: [Serve.self, CheckConfig.self, DNSCommand.self, AuditCommand.self],
         defaultSubcommand: nil)
 }

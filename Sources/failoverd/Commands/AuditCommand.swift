@@ -1,0 +1,186 @@
+import ArgumentParser
+import FailoverConfig
+import FailoverCore
+import FailoverHTTPClient
+import FailoverStore
+import Foundation
+import Logging
+
+/// `failoverd audit`: read and verify the audit trail, from the database file (also while the service runs) or
+/// from a running instance's API.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Query or verify the audit trail.", subcommands: [Query.self, Verify.self])
+
+    /// Where the audit trail is read from.
+    struct Source: ParsableArguments {
+        @Option(name: .customLong("storage.path"), help: "The state database file (default data/failoverd.db).")
+        var storagePath: String?
+
+        @Option(name: .customLong("config.file"), help: "Read storage.path from this configuration file.")
+        var configFile: String?
+
+        @Option(help: "Base URL of a running failoverd (e.g. http://127.0.0.1:9095) instead of the file.")
+        var url: String?
+
+        @Option(
+            name: .customLong("token-env"),
+            help: "Environment variable holding the server.auth.read bearer token, with --url.")
+        var tokenEnv: String = "FAILOVERD_READ_TOKEN"
+
+        func validate() throws {
+            if url != nil && (storagePath != nil || configFile != nil) {
+                throw ValidationError("--url reads from a running instance; leave out --storage.path and --config.file")
+            }
+            if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw ValidationError("--url \"\(url)\" is not an http:// or https:// URL")
+            }
+        }
+
+        func openStore() throws -> StateStore {
+            var path = storagePath ?? FailoverConfiguration.defaults.storage.path
+            if storagePath == nil, let configFile {
+                do {
+                    path = try ConfigurationLoader.load(path: configFile).storage.path
+                } catch {
+                    throw CommandFailure("\(error)")
+                }
+            }
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CommandFailure("no state database at \(path)")
+            }
+            do {
+                return try StateStore(path: path, logger: Logger(label: "failoverd-audit"))
+            } catch {
+                throw CommandFailure(error.message)
+            }
+        }
+
+        /// GET `path` (with query) from the running instance; the body, or a failure naming the status.
+        func fetch(_ path: String) async throws -> [UInt8] {
+            guard let url else { throw CommandFailure("no --url") }
+            let client = HTTPClient(
+                configuration: HTTPClientConfiguration(retryPolicy: HTTPRetryPolicy(maxAttempts: 2)),
+                logger: Logger(label: "failoverd-audit"))
+            let token = ProcessInfo.processInfo.environment[tokenEnv].map { BearerToken($0) }
+            let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(
+                    HTTPClientRequest(method: .get, url: base + path, bearerToken: token))
+            } catch {
+                throw CommandFailure("cannot reach \(base): \(error)")
+            }
+            guard response.status == 200 else {
+                throw CommandFailure(
+                    "\(base) answered \(response.status): \(String(decoding: response.body.prefix(500), as: UTF8.self))"
+                )
+            }
+            return response.body
+        }
+    }
+
+    /// `failoverd audit query`: the selection, newest first.
+    struct Query: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print audit events, newest first.")
+
+        @OptionGroup var source: Source
+        @Option(help: "Only events at or after: RFC 3339 or relative (2h, 30m, 7d).") var since: String?
+        @Option(help: "Only events before: RFC 3339 or relative.") var until: String?
+        @Option(help: "Only events of this type, e.g. episode.opened.") var type: String?
+        @Option(help: "Only events of this runbook.") var runbook: String?
+        @Option(help: "Only events of this alert name.") var alertname: String?
+        @Option(help: "Only events of this alert fingerprint.") var fingerprint: String?
+        @Option(help: "Only events of this runbook execution id.") var execution: String?
+        @Option(help: "Only events with this outcome.") var outcome: String?
+        @Option(help: "At most this many events (1-1000).") var limit: String?
+        @Option(help: "Output: table, json (NDJSON) or csv.") var output: String = "table"
+
+        func validate() throws {
+            guard ["table", "json", "csv"].contains(output) else {
+                throw ValidationError("--output \"\(output)\" is not one of table, json, csv")
+            }
+        }
+
+        var parameters: [(String, String)] {
+            [
+                ("since", since), ("until", until), ("type", type), ("runbook", runbook), ("alertname", alertname),
+                ("fingerprint", fingerprint), ("execution", execution), ("outcome", outcome), ("limit", limit),
+            ].compactMap { name, value in value.map { (name, $0) } }
+        }
+
+        func run() async throws {
+            let query: AuditQuery
+            do {
+                query = try AuditQuery(parameters: parameters, now: Int64(Date().timeIntervalSince1970 * 1000))
+            } catch {
+                throw ValidationError("--\(error.message)")
+            }
+            if source.url != nil {
+                let format = output == "csv" ? "csv" : "ndjson"
+                let text = parameters.map { "\($0.0)=\(Self.escape($0.1))" } + ["format=\(format)"]
+                let body = try await source.fetch("/api/v1/audit?" + text.joined(separator: "&"))
+                FileHandle.standardOutput.write(Data(body))
+                return
+            }
+            let store = try source.openStore()
+            defer { store.close() }
+            let page: AuditPage
+            do {
+                page = try await store.auditPage(query)
+            } catch {
+                throw CommandFailure(error.message)
+            }
+            switch output {
+            case "json": for event in page.events { print(event.ndjsonLine, terminator: "") }
+            case "csv":
+                print(AuditEvent.csvHeader, terminator: "")
+                for event in page.events { print(event.csvRecord, terminator: "") }
+            default:
+                print("ID\tTIME\tTYPE\tACTOR\tOUTCOME\tSUBJECT")
+                for event in page.events {
+                    let subject = [
+                        event.runbook.map { "runbook=\($0)" }, event.alertname.map { "alertname=\($0)" },
+                        event.fingerprint.map { "fingerprint=\($0)" }, event.episode.map { "episode=\($0)" },
+                    ].compactMap { $0 }.joined(separator: " ")
+                    print(
+                        "\(event.id)\t\(event.recordedAt)\t\(event.type.rawValue)\t\(event.actor)\t"
+                            + "\(event.outcome.rawValue)\t\(subject)")
+                }
+            }
+        }
+
+        static func escape(_ value: String) -> String {
+            value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+                ?? value
+        }
+    }
+
+    /// `failoverd audit verify`: walks the hash chain; exit 0 when intact, 1 at the first broken link.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the audit trail's hash chain: intact, or the first broken link.")
+
+        @OptionGroup var source: Source
+
+        func run() async throws {
+            if source.url != nil {
+                let body = try await source.fetch("/api/v1/audit/verify")
+                let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+                print(object?["result"] as? String ?? String(decoding: body, as: UTF8.self))
+                if object?["intact"] as? Bool != true { throw ExitCode(1) }
+                return
+            }
+            let store = try source.openStore()
+            defer { store.close() }
+            let verification: AuditVerification
+            do {
+                verification = try await store.verifyAuditLog()
+            } catch {
+                throw CommandFailure(error.message)
+            }
+            print(verification.description)
+            if !verification.isIntact { throw ExitCode(1) }
+        }
+    }
+}
