@@ -50,6 +50,38 @@ struct AuditAPITests {
         await fixture.stop()
     }
 
+    @Test("a webhook and what it did to its episodes are audited in its own transaction; a failed commit is not")
+    func ingestAudited() async throws {
+        let fixture = try ServiceFixture(
+            auth: CredentialSettings(bearerToken: .environment("HOOK_TOKEN")), environment: Self.environment,
+            busyTimeout: .milliseconds(100))
+        let hookToken = [("Authorization", "Bearer hook-secret")]
+        #expect(try await fixture.post(try captured("group-of-3-firing"), headers: hookToken).status == 200)
+        #expect(
+            try await fixture.post(try captured("group-firing-with-one-resolved"), headers: hookToken).status == 200)
+
+        let received = try await fixture.get("/api/v1/audit?type=webhook.received").json()["events"] as? [[String: Any]]
+        #expect(received?.count == 2)
+        #expect(received?.first?["actor"] as? String == "bearer")
+        #expect(received?.first?["alertname"] as? String == "BackendDown")
+        let opened = try await fixture.get("/api/v1/audit?type=episode.opened").json()["events"] as? [[String: Any]]
+        #expect(opened?.count == 3)
+        let resolved = try await fixture.get("/api/v1/audit?type=episode.resolved").json()["events"] as? [[String: Any]]
+        #expect(resolved?.count == 1)
+        let fingerprint = try #require(resolved?.first?["fingerprint"] as? String)
+        let history =
+            try await fixture.get("/api/v1/audit?fingerprint=\(fingerprint)").json()["events"] as? [[String: Any]]
+        #expect(history?.map { $0["type"] as? String } == ["episode.resolved", "episode.opened"])
+
+        let lock = try SQLiteWriteLock(path: fixture.databasePath)
+        #expect(try await fixture.post(try captured("single-firing"), headers: hookToken).status == 503)
+        lock.release()
+        let count = try await fixture.get("/api/v1/audit?type=webhook.received").json()["events"] as? [[String: Any]]
+        #expect(count?.count == 2, "the refused webhook left no audit event")
+        #expect(try await fixture.get("/api/v1/audit/verify").json()["intact"] as? Bool == true)
+        await fixture.stop()
+    }
+
     @Test(
         "bad parameters get 400 naming the parameter",
         arguments: [

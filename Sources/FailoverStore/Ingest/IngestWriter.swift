@@ -45,6 +45,8 @@ public final class IngestWriter: @unchecked Sendable {
     private var committing = 0
     // Prepared on the writer connection at the first commit; used only inside its transactions.
     private var statements: IngestStatements?
+    // Appends audit events in the same transactions (the writer connection is the log's only routine writer).
+    private var audit: AuditWriter?
     private var accepting = true
     private var running = false
     private var stopped = false
@@ -130,7 +132,10 @@ public final class IngestWriter: @unchecked Sendable {
             while pending.isEmpty && accepting { condition.wait() }
             if pending.isEmpty && !accepting {
                 // Finalize the prepared statements on the writer connection, so the database can close.
-                try? store.pool.writeWithoutTransaction { _ in self.statements = nil }
+                try? store.pool.writeWithoutTransaction { _ in
+                    self.statements = nil
+                    self.audit = nil
+                }
                 running = false
                 condition.broadcast()
                 condition.unlock()
@@ -161,10 +166,13 @@ public final class IngestWriter: @unchecked Sendable {
                 transitions = []
                 let statements = try self.statements ?? IngestStatements(db)
                 self.statements = statements
+                let audit = self.audit ?? AuditWriter()
+                self.audit = audit
                 for work in batch {
                     switch work {
                     case .delivery(let delivery, _):
                         let receipt = try statements.apply(delivery)
+                        try Self.recordAudit(of: delivery, receipt, with: audit, in: db)
                         transitions.append(contentsOf: receipt.alerts.map(\.transition))
                         receipts.append(receipt)
                     case .probe(let now, _):
