@@ -41,6 +41,10 @@ struct ConfigurationLoaderTests {
             ingest:
               max_batch_size: 64
               max_pending: 100
+            retention:
+              delivery_bodies: 7d
+              audit_events: forever
+              interval: 10m
             providers:
               linode-main:
                 type: linode
@@ -65,6 +69,9 @@ struct ConfigurationLoaderTests {
             configuration.storage
                 == StorageSettings(path: "/var/lib/failoverd/state.db", busyTimeout: .milliseconds(250)))
         #expect(configuration.ingest == IngestSettings(maxBatchSize: 64, maxPending: 100))
+        #expect(
+            configuration.retention
+                == RetentionSettings(deliveryBodies: .seconds(7 * 86_400), auditEvents: nil, interval: .seconds(600)))
         #expect(configuration.providers.map(\.name) == ["linode-main", "do-main"])
         let linode = try #require(configuration.provider(named: "linode-main"))
         #expect(linode.kind == .linode)
@@ -149,6 +156,10 @@ struct ConfigurationLoaderTests {
                 "3:5: providers.p: set token_file or token_env, not both"
             ),
             ("storage:\n  path: a\n  path: b", "2:3: duplicate key \"path\" in this mapping"),
+            (
+                "retention:\n  audit_events: 2h",
+                "2:17: retention.audit_events: 2h is shorter than the minimum of 86400.0 seconds"
+            ),
             ("server:\n  listen_address: [a", "3:1: invalid YAML: did not find expected ',' or ']'"),
         ])
     func singleMistake(yaml: String, expected: String) {

@@ -2,6 +2,7 @@ import FailoverConfig
 import FailoverService
 import FailoverTestSupport
 import Foundation
+import GRDB
 import Testing
 
 @Suite("Operator API: the audit trail")
@@ -121,5 +122,46 @@ struct AuditAPITests {
         #expect(readOnWebhook.status == 403)
         #expect(try fixture.count("deliveries") == 1)
         await fixture.stop()
+    }
+}
+
+@Suite("Retention in the service")
+struct RetentionServiceTests {
+    @Test("webhook bodies older than the retention are dropped in the background; the chain stays intact")
+    func prunesOldBodies() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = FailoverConfiguration.defaults
+        configuration.server.listenAddress = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.storage.path = directory.file("failoverd.db")
+        let (logger, _) = InMemoryLogHandler.logger()
+
+        let first = try FailoverService(configuration: configuration, logger: logger)
+        try first.start()
+        let body = try captured("single-firing")
+        #expect(try await TestHTTP.postJSON(port: first.port, "/webhook", body).status == 200)
+        #expect(try await TestHTTP.postJSON(port: first.port, "/webhook", body).status == 200)
+        await first.shutdown()
+
+        // Age the first delivery by 40 days, as if it had arrived then.
+        let fortyDays: Int64 = 40 * 86_400_000
+        try await DatabaseQueue(path: configuration.storage.path).write { db in
+            try db.execute(
+                sql: "UPDATE deliveries SET received_at_ms = received_at_ms - ? WHERE id = 1", arguments: [fortyDays])
+        }
+
+        let second = try FailoverService(configuration: configuration, logger: logger)
+        try second.start()
+        var sizes: [Int?] = []
+        for _ in 0..<100 {
+            let deliveries = try await TestHTTP.send(port: second.port, "GET", "/api/v1/deliveries").json()
+            sizes = (deliveries["deliveries"] as? [[String: Any]] ?? []).map { $0["bodyBytes"] as? Int }
+            if sizes.last == .some(nil) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(sizes == [body.count, nil], "the recent body stays, the old one is dropped")
+        let verify = try await TestHTTP.send(port: second.port, "GET", "/api/v1/audit/verify").json()
+        #expect(verify["intact"] as? Bool == true)
+        await second.shutdown()
     }
 }

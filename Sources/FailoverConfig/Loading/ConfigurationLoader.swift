@@ -74,6 +74,7 @@ struct NodeReader {
             case "server": readServer(value, into: &configuration.server)
             case "storage": readStorage(value, into: &configuration.storage)
             case "ingest": readIngest(value, into: &configuration.ingest)
+            case "retention": readRetention(value, into: &configuration.retention)
             case "providers": configuration.providers = readProviders(value)
             default: unknownKey(key, value, path: "")
             }
@@ -203,6 +204,29 @@ struct NodeReader {
             case "max_pending":
                 if let count = integer(value, path: path, range: 1...1_000_000) { ingest.maxPending = count }
             default: unknownKey(key, value, path: "ingest")
+            }
+        }
+    }
+
+    private mutating func readRetention(_ node: Node, into retention: inout RetentionSettings) {
+        guard let entries = mapping(node, path: "retention") else { return }
+        for (key, value) in entries {
+            let path = "retention." + key
+            switch key {
+            case "delivery_bodies", "audit_events":
+                guard let text = string(value, path: path) else { continue }
+                let kept: Duration?
+                if text == "forever" {
+                    kept = nil
+                } else if let parsed = duration(value, path: path, minimum: .seconds(86_400)) {
+                    kept = parsed
+                } else {
+                    continue
+                }
+                if key == "delivery_bodies" { retention.deliveryBodies = kept } else { retention.auditEvents = kept }
+            case "interval":
+                if let value = duration(value, path: path, minimum: .seconds(1)) { retention.interval = value }
+            default: unknownKey(key, value, path: "retention")
             }
         }
     }

@@ -8,17 +8,20 @@ public struct FailoverConfiguration: Sendable, Hashable {
     public var storage: StorageSettings
     /// The webhook ingest path (group commit).
     public var ingest: IngestSettings
+    /// Pruning of old webhook bodies and audit events.
+    public var retention: RetentionSettings
     /// Named DNS provider accounts, in file order.
     public var providers: [ProviderAccountConfiguration]
 
     /// Creates a configuration; every parameter defaults to the embedded defaults.
     public init(
         server: ServerSettings = .init(), storage: StorageSettings = .init(), ingest: IngestSettings = .init(),
-        providers: [ProviderAccountConfiguration] = []
+        retention: RetentionSettings = .init(), providers: [ProviderAccountConfiguration] = []
     ) {
         self.server = server
         self.storage = storage
         self.ingest = ingest
+        self.retention = retention
         self.providers = providers
     }
 

@@ -27,3 +27,25 @@ public struct IngestSettings: Sendable, Hashable {
         self.maxPending = maxPending
     }
 }
+
+/// The `retention:` section: what old data is pruned, in the background, in small batches.
+public struct RetentionSettings: Sendable, Hashable {
+    /// Webhook bodies older than this are dropped (their digest, the delivery and its audit events stay).
+    /// `nil` keeps them forever. Default 30 days.
+    public var deliveryBodies: Duration?
+    /// Audit events older than this are pruned, leaving a checkpoint event that keeps the chain verifiable.
+    /// `nil` keeps them forever. Default: forever.
+    public var auditEvents: Duration?
+    /// How often pruning runs. Default 1 hour.
+    public var interval: Duration
+
+    /// Creates retention settings with the documented defaults.
+    public init(
+        deliveryBodies: Duration? = .seconds(30 * 86_400), auditEvents: Duration? = nil,
+        interval: Duration = .seconds(3600)
+    ) {
+        self.deliveryBodies = deliveryBodies
+        self.auditEvents = auditEvents
+        self.interval = interval
+    }
+}

@@ -1,9 +1,11 @@
+import Crypto
 import FailoverConfig
 import FailoverCore
 import FailoverHTTPServer
 import FailoverStore
 import Foundation
 import Logging
+import Synchronization
 
 /// A running failoverd: the state store, the group-commit writer and the HTTP API, wired from a configuration.
 ///
@@ -18,6 +20,7 @@ public final class FailoverService: Sendable {
     let writer: IngestWriter
     let server: HTTPServer
     let logger: Logger
+    private let retention = Mutex<Task<Void, Never>?>(nil)
 
     /// Prepares the service: resolves secrets, opens and migrates the database, builds the routes.
     public init(
@@ -103,8 +106,17 @@ public final class FailoverService: Sendable {
         }
     }
 
-    /// Records `service.started` in the audit log (call once the service listens).
-    public func recordStarted() async {
+    /// Records `config.loaded` (with the file's SHA-256) when a file was read, then `service.started`, in the
+    /// audit log; call once the service listens.
+    public func recordStarted(configurationFile: String? = nil) async {
+        if let configurationFile, let bytes = FileManager.default.contents(atPath: configurationFile) {
+            await recordLifecycle(
+                .configurationLoaded,
+                detail: [
+                    "file": .string(configurationFile),
+                    "sha256": .string(SHA256.hash(data: bytes).hexadecimal),
+                ])
+        }
         await recordLifecycle(
             .serviceStarted,
             detail: [
@@ -112,6 +124,36 @@ public final class FailoverService: Sendable {
                 "listen": .string("\(configuration.server.listenAddress.host):\(server.port)"),
                 "storage": .string(configuration.storage.path),
             ])
+    }
+
+    /// Prunes old webhook bodies and audit events every `retention.interval`, in small batches.
+    private func startRetention() {
+        let settings = configuration.retention
+        guard settings.deliveryBodies != nil || settings.auditEvents != nil else { return }
+        func days(_ duration: Duration?) -> Int? {
+            duration.map { max(1, Int($0.components.seconds / 86_400)) }
+        }
+        let policy = AuditRetentionPolicy(
+            deliveryBodyDays: days(settings.deliveryBodies), eventDays: days(settings.auditEvents))
+        let store = store
+        let logger = logger
+        let task = Task {
+            while !Task.isCancelled {
+                do {
+                    let report = try await store.applyRetention(
+                        policy, now: Int64(Date().timeIntervalSince1970 * 1000))
+                    if report.bodiesPruned > 0 || report.eventsPruned > 0 {
+                        logger.info(
+                            "retention pruned old data",
+                            metadata: ["bodies": "\(report.bodiesPruned)", "events": "\(report.eventsPruned)"])
+                    }
+                } catch {
+                    logger.warning("retention failed; retrying at the next interval", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: settings.interval)
+            }
+        }
+        retention.withLock { $0 = task }
     }
 
     /// Starts listening.
@@ -123,6 +165,7 @@ public final class FailoverService: Sendable {
             store.close()
             throw .listen(error.message)
         }
+        startRetention()
         logger.info(
             "failoverd started",
             metadata: [
@@ -140,6 +183,10 @@ public final class FailoverService: Sendable {
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
         logger.info("failoverd stopping")
         await server.shutdown(gracePeriod: gracePeriod)
+        if let task = retention.withLock({ $0 }) {
+            task.cancel()
+            await task.value
+        }
         writer.shutdown()
         await recordLifecycle(.serviceStopped, detail: ["version": .string(FailoverdBuild.version)])
         store.close()

@@ -61,7 +61,7 @@ struct Serve: AsyncParsableCommand {
             logger.critical("cannot start: \(error.message)")
             throw ExitCode(1)
         }
-        await service.recordStarted()
+        await service.recordStarted(configurationFile: configFile)
         let signal = await SignalWaiter.wait(for: [SIGTERM, SIGINT])
         logger.info("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"), shutting down")
         await service.shutdown()
