@@ -27,7 +27,7 @@ let package = Package(
         ),
         .target(
             name: "CCurl",
-            linkerSettings: [.linkedLibrary("curl")]
+            linkerSettings: [.linkedLibrary("dl")]
         ),
 
         // The core: value types and decisions, no I/O.

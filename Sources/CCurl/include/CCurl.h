@@ -3,6 +3,19 @@
 
 #include <curl/curl.h>
 
+/// Opens libcurl (libcurl.so.4) and resolves the functions below; 0 on success, else `error` says why.
+/// Call once, before any other function here.
+int failoverd_curl_load(char *error, size_t error_len);
+
+/// The libcurl functions failoverd uses, called through the library opened by `failoverd_curl_load`.
+CURLcode failoverd_curl_global_init(long flags);
+CURL *failoverd_curl_easy_init(void);
+void failoverd_curl_easy_cleanup(CURL *handle);
+CURLcode failoverd_curl_easy_perform(CURL *handle);
+const char *failoverd_curl_easy_strerror(CURLcode code);
+struct curl_slist *failoverd_curl_slist_append(struct curl_slist *list, const char *value);
+void failoverd_curl_slist_free_all(struct curl_slist *list);
+
 /// Typed wrappers around libcurl's variadic `curl_easy_setopt` and `curl_easy_getinfo`.
 CURLcode failoverd_curl_setopt_long(CURL *handle, CURLoption option, long value);
 CURLcode failoverd_curl_setopt_string(CURL *handle, CURLoption option, const char *value);

@@ -25,13 +25,13 @@ final class CurlExchange: @unchecked Sendable {
     )
         -> Result<HTTPClientResponse, HTTPClientError>
     {
-        guard let handle = curl_easy_init() else {
+        guard let handle = failoverd_curl_easy_init() else {
             return .failure(.transport("\(request): libcurl could not create a handle", requestMayHaveBeenSent: false))
         }
-        defer { curl_easy_cleanup(handle) }
+        defer { failoverd_curl_easy_cleanup(handle) }
 
         var fields: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(fields) }
+        defer { failoverd_curl_slist_free_all(fields) }
         var headerLines = ["Expect:", "User-Agent: \(configuration.userAgent)"]
         if let token = request.bearerToken { headerLines.append("Authorization: Bearer \(token.secret)") }
         for field in request.headers
@@ -40,7 +40,7 @@ final class CurlExchange: @unchecked Sendable {
         {
             headerLines.append("\(field.name): \(field.value)")
         }
-        for line in headerLines { fields = curl_slist_append(fields, line) }
+        for line in headerLines { fields = failoverd_curl_slist_append(fields, line) }
 
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let context = Unmanaged.passUnretained(self).toOpaque()
@@ -79,7 +79,7 @@ final class CurlExchange: @unchecked Sendable {
                 set(failoverd_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
             }
             guard setup == CURLE_OK else { return setup }
-            return curl_easy_perform(handle)
+            return failoverd_curl_easy_perform(handle)
         }
 
         if code == CURLE_OK {
@@ -90,7 +90,7 @@ final class CurlExchange: @unchecked Sendable {
         var requestSize = 0
         _ = failoverd_curl_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestSize)
         let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        let reason = detail.isEmpty ? String(cString: failoverd_curl_easy_strerror(code)) : detail
         return .failure(classify(code, reason: "\(request): \(reason)", sent: requestSize > 0, request: request))
     }
 

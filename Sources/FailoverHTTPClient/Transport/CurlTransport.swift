@@ -24,8 +24,8 @@ public struct CurlTransport: HTTPTransport {
     )
         async throws(HTTPClientError) -> HTTPClientResponse
     {
-        guard CurlGlobal.ensureInitialised() else {
-            throw .transport("\(request): libcurl could not be initialised", requestMayHaveBeenSent: false)
+        if let failure = CurlGlobal.initialise() {
+            throw .transport("\(request): \(failure)", requestMayHaveBeenSent: false)
         }
         if Task.isCancelled { throw .cancelled(request.description) }
         let exchange = CurlExchange(limit: configuration.maxResponseBodyBytes)
