@@ -127,7 +127,7 @@ struct CommandLineTests {
         let alerts = try AlertCount.of(body)
         #expect(
             events == [
-                "episode.duplicate=\(9 * alerts)", "episode.opened=\(alerts)", "service.started=1", "service.stopped=1",
+                "episode.opened=\(alerts)", "service.started=1", "service.stopped=1",
                 "webhook.received=10",
             ])
     }

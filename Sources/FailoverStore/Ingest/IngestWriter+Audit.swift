@@ -2,8 +2,14 @@ import FailoverCore
 import GRDB
 
 extension IngestWriter {
-    /// Records what a stored delivery did, in the delivery's own transaction: `webhook.received`, then one event
-    /// per alert (`episode.opened`, `episode.resolved` or `episode.duplicate`). Both commit together or not at all.
+    /// Records what a stored delivery did, in the delivery's own transaction (both commit or neither):
+    /// - `webhook.received`, whose detail lists every alert with its episode and transition, repeats included;
+    /// - `episode.opened` and `episode.resolved` for every change of an episode's state;
+    /// - `episode.duplicate` for a stale firing after the resolution (an HA peer's late delivery).
+    ///
+    /// Plain repeats of a known state (re-sends, peers, `repeat_interval`) are the bulk of all notifications; they
+    /// stay visible in the delivery's event without one event each, which kept the audit trail's share of the
+    /// ingest path's cost to one event per webhook in `make bench`.
     static func recordAudit(
         of delivery: PreparedDelivery, _ receipt: IngestReceipt, with audit: AuditWriter, in db: Database
     ) throws {
@@ -11,17 +17,22 @@ extension IngestWriter {
         let now = delivery.receivedAtMilliseconds
         let firing = delivery.firingCount
         let alertnames = Set(delivery.alerts.map(\.alertname))
+        let alerts: [AuditValue] = receipt.alerts.map { outcome in
+            .object([
+                "episode": .integer(outcome.episodeID), "fingerprint": .string(outcome.fingerprint),
+                "transition": .string(outcome.transition.rawValue),
+            ])
+        }
         _ = try audit.append(
             AuditEventDraft(
                 type: .webhookReceived, actor: actor, recordedAtMilliseconds: now,
-                outcome: .success,
                 alertname: alertnames.count == 1 ? alertnames.first : nil,
                 detail: [
                     "delivery": .integer(receipt.deliveryID), "group_key": .string(delivery.groupKey),
                     "receiver": .string(delivery.receiver), "firing": .integer(Int64(firing)),
                     "resolved": .integer(Int64(delivery.alerts.count - firing)),
                     "truncated": .integer(Int64(delivery.truncatedAlerts)), "body_sha256": .string(delivery.bodySHA256),
-                    "remote_address": .string(delivery.remoteAddress),
+                    "remote_address": .string(delivery.remoteAddress), "alerts": .array(alerts),
                 ]),
             in: db)
         for (alert, outcome) in zip(delivery.alerts, receipt.alerts) {
@@ -29,7 +40,8 @@ extension IngestWriter {
             switch outcome.transition {
             case .opened, .openedResolved: type = .episodeOpened
             case .resolved: type = .episodeResolved
-            case .duplicateFiring, .duplicateResolved, .staleFiring: type = .episodeDuplicate
+            case .staleFiring: type = .episodeDuplicate
+            case .duplicateFiring, .duplicateResolved: continue
             }
             _ = try audit.append(
                 AuditEventDraft(
