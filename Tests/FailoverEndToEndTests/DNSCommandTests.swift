@@ -20,6 +20,8 @@ struct DNSCommandTests {
         let config = try directory.write(
             "failoverd.yml",
             """
+            storage:
+              path: \(directory.file("state.db"))
             providers:
               main:
                 type: \(type)
@@ -28,7 +30,7 @@ struct DNSCommandTests {
                 max_attempts: 2
             """)
         do {
-            try await body(fake, config, ["CLI_DNS_TOKEN": "cli-token"])
+            try await body(fake, config, ["CLI_DNS_TOKEN": "cli-token", "USER": "operator"])
         } catch {
             await fake.stop()
             throw error
@@ -58,6 +60,14 @@ struct DNSCommandTests {
                 ["dns", "set"] + common + ["--target", "198.51.100.5", "--ttl", "300"], environment: environment)
             #expect(set.status == 0, "\(set.output)")
             #expect(fake.records(zone: "example.com", name: "app").map(\.target) == ["198.51.100.5"])
+
+            let audit = try await runFailoverd(
+                ["audit", "query", "--config.file", config, "--type", "manual.action", "--output", "json"])
+            #expect(audit.status == 0, "\(audit.output)")
+            #expect(audit.output.contains(#""actor":"cli:operator""#))
+            #expect(audit.output.contains(#""target":"198.51.100.5""#))
+            #expect(audit.output.contains(#""target":"192.0.2.10""#), "the record before the change")
+            #expect(!audit.output.contains("cli-token"))
 
             fake.resetRequestLog()
             let again = try await runFailoverd(

@@ -2,6 +2,7 @@ import ArgumentParser
 import FailoverConfig
 import FailoverCore
 import FailoverDNS
+import FailoverStore
 import Foundation
 import Logging
 
@@ -44,13 +45,19 @@ struct DNSCommand: AsyncParsableCommand {
 
         /// Loads the configuration, finds the account, reads its token and builds the provider.
         func makeProvider() throws -> any DNSProvider {
-            let logger = LogSetup.bootstrap(level: LogSetup.level(logLevel) ?? .warning)
-            let configuration: FailoverConfiguration
+            try makeProvider(configuration: loadConfiguration())
+        }
+
+        func loadConfiguration() throws -> FailoverConfiguration {
             do {
-                configuration = try ConfigurationLoader.load(path: configFile)
+                return try ConfigurationLoader.load(path: configFile)
             } catch {
                 throw CommandFailure("\(error)")
             }
+        }
+
+        func makeProvider(configuration: FailoverConfiguration) throws -> any DNSProvider {
+            let logger = LogSetup.bootstrap(level: LogSetup.level(logLevel) ?? .warning)
             guard let account = configuration.provider(named: provider) else {
                 let known = configuration.providers.map(\.name)
                 throw CommandFailure(
@@ -106,6 +113,39 @@ struct DNSCommand: AsyncParsableCommand {
         @Flag(name: .customLong("dry-run"), help: "Print the plan without writing anything.")
         var dryRun = false
 
+        /// Records the change (or the failed attempt) as a `manual.action` in the audit log of the configured
+        /// state database (created if missing), so the trail shows what an operator did by hand.
+        private func recordManualAction(
+            _ configuration: FailoverConfiguration, outcome: AuditOutcome, detail: [String: AuditValue]
+        ) async {
+            let path = configuration.storage.path
+            var fields = detail
+            fields["provider"] = .string(record.provider)
+            fields["zone"] = .string(record.zone)
+            fields["name"] = .string(record.name)
+            fields["type"] = .string(record.type.uppercased())
+            fields["targets"] = .array(target.map { .string($0) })
+            fields["ttl"] = .integer(Int64(ttl))
+            let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+            do {
+                let store = try StateStore(path: path, logger: Logger(label: "failoverd-dns"))
+                defer { store.close() }
+                _ = try await store.appendAuditEvent(
+                    AuditEventDraft(
+                        type: .manualAction, actor: "cli:\(user)",
+                        recordedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000), outcome: outcome,
+                        detail: AuditDetail(fields)))
+            } catch {
+                FileHandle.standardError.write(Data("warning: the change was not audited: \(error)\n".utf8))
+            }
+        }
+
+        static func auditValue(_ record: DNSRecord) -> AuditValue {
+            .object([
+                "id": .string(record.id), "target": .string(record.target), "ttl": .integer(Int64(record.ttl)),
+            ])
+        }
+
         func validate() throws {
             guard !target.isEmpty else { throw ValidationError("give at least one --target") }
             guard ttl > 0 else { throw ValidationError("--ttl must be a positive number of seconds") }
@@ -118,14 +158,28 @@ struct DNSCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError(error.message)
             }
-            let provider = try record.makeProvider()
+            let configuration = try record.loadConfiguration()
+            let provider = try record.makeProvider(configuration: configuration)
+            let result: DNSChangeResult
             do {
-                let result = try await provider.set(
+                result = try await provider.set(
                     zone: record.zone, name: record.name, type: DNSRecordType(rawValue: record.type), desired: desired,
                     dryRun: dryRun)
-                print(result.description)
             } catch {
+                await recordManualAction(configuration, outcome: .failure, detail: ["error": .string(error.message)])
                 throw CommandFailure(error.message)
+            }
+            print(result.description)
+            if !dryRun {
+                await recordManualAction(
+                    configuration, outcome: .success,
+                    detail: [
+                        "no_op": .bool(result.isNoOp), "verified": .bool(result.verified),
+                        "before": .array(result.before.map(Self.auditValue)),
+                        "after": .array(result.after.map(Self.auditValue)),
+                        "request_ids": .array(result.requestIDs.map { .string($0) }),
+                        "requests": .integer(Int64(result.requestCount)),
+                    ])
             }
         }
     }
