@@ -6,6 +6,9 @@ SWIFT ?= swift
 CONFIG ?=
 ARGS ?=
 BENCH_SECONDS ?= 10
+# The last revision whose webhook ingest wrote no audit events: `make bench` measures the audit trail's cost
+# against it. Empty to skip.
+BASELINE_REV ?= f9c2432
 
 # header-or-binary:package pairs; a package is installed when its file is missing.
 RUNTIME_DEPS := /usr/include/microhttpd.h:libmicrohttpd-dev \
@@ -55,7 +58,8 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product failoverd
+	$(SWIFT) build -c release --product failoverd-audit-bench
 
 run: build
 	$(SWIFT) run failoverd serve $(if $(CONFIG),--config.file $(CONFIG)) $(ARGS)
@@ -71,7 +75,8 @@ format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
 
 bench: bench-deps release
-	./Benchmarks/run.sh $(BENCH_SECONDS)
+	BASELINE_REV=$(BASELINE_REV) ./Benchmarks/run.sh $(BENCH_SECONDS)
 
 clean:
+	-git worktree remove --force .build-baseline-src 2>/dev/null
 	rm -rf .build .build-* bench-results

@@ -70,6 +70,34 @@ echo "== 1 connection: latency"
 settle; naive_single=$(naive_round 3 1); echo "naive     $naive_single"
 settle; single=$(failoverd_round 3 1); echo "failoverd $single"
 
+# The audit trail's cost on ingest: the same alternation against a build of BASELINE_REV, the last revision
+# whose ingest path wrote no audit events (built once into .build-baseline, kept for later runs).
+audit_ratio="n/a (BASELINE_REV unset)"
+if [ -n "${BASELINE_REV:-}" ]; then
+  echo "== ingest with the audit trail vs. without it ($BASELINE_REV)"
+  src="$ROOT/.build-baseline-src"
+  [ -d "$src" ] || git -C "$ROOT" worktree add --force --detach "$src" "$BASELINE_REV" >/dev/null
+  git -C "$src" checkout --quiet --detach "$BASELINE_REV"
+  (cd "$src" && swift build -c release --scratch-path "$ROOT/.build-baseline" >/dev/null)
+  baseline_binary="$ROOT/.build-baseline/release/failoverd"
+  baseline_round() {
+    local port dir pid
+    port=$(free_port); dir="$WORK/baseline-$1"; mkdir -p "$dir"
+    "$baseline_binary" serve --web.listen-address "127.0.0.1:$port" --storage.path "$dir/failoverd.db" \
+      --log.level warning >"$dir/failoverd.log" 2>&1 & pid=$!; pids+=($pid)
+    wait_ready "http://127.0.0.1:$port/-/ready"
+    sleep 1
+    "$BENCH" "http://127.0.0.1:$port/webhook" 32 "$SECONDS_PER_RUN"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+  }
+  settle; before1=$(baseline_round 1); echo "without audit $before1"
+  settle; after1=$(failoverd_round 4 32); echo "with audit    $after1"
+  settle; before2=$(baseline_round 2); echo "without audit $before2"
+  settle; after2=$(failoverd_round 5 32); echo "with audit    $after2"
+  audit_ratio=$(awk -v a1="$(field rps "$after1")" -v a2="$(field rps "$after2")" \
+    -v b1="$(field rps "$before1")" -v b2="$(field rps "$before2")" 'BEGIN { printf "%.2f", (a1 + a2) / (b1 + b2) }')
+fi
+
 settle
 echo "== failoverd: flood of distinct alerts (new episodes every request)"
 port=$(free_port); mkdir -p "$WORK/flood"
@@ -95,6 +123,7 @@ naive_rps=$naive_rps failoverd_rps=$ours_rps ratio=$ratio (target >= 1.5)
 p99_ms_1conn=$(field p99_ms "$single") (target < 2; the naive C server's in the same run: $(field p99_ms "$naive_single"))
 p50_ms_1conn=$(field p50_ms "$single") (naive $(field p50_ms "$naive_single"))  p99_ms_32conn=$(field p99_ms "$ours2")
 idle_rss_mb=$idle_rss (target <= 35)  flood_end_rss_mb=$flood_rss (target <= 60)  flood_end_wal_file_mb=$wal_mb
+ingest_with_audit_vs_without=$audit_ratio (target: unchanged within noise)
 flood_acknowledged=$acknowledged flood_stored_deliveries=$stored flood_episodes=$episodes lost=$lost
 SUMMARY
 )
@@ -103,3 +132,6 @@ echo "$summary"
 { date -Is; echo "$naive1"; echo "$ours1"; echo "$naive2"; echo "$ours2"; echo "$naive_single"; echo "$single";
   echo "$flood"; echo "$summary"; } >>"$RESULTS/ingest.txt"
 [ "$lost" = 0 ] || { echo "acknowledged webhooks are missing" >&2; exit 1; }
+
+echo "== audit log: 1,000,000 events (filtered pages, verify, size)"
+"$ROOT/.build/release/failoverd-audit-bench" | tee -a "$RESULTS/audit.txt"
