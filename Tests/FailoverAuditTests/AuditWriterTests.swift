@@ -123,11 +123,11 @@ struct AuditWriterTests {
         #expect(verification.firstBreak == AuditChainBreak(id: 4, kind: .missingEvents(first: 4, last: 5)))
     }
 
-    @Test("the schema is at v2 with the audit tables and indexes")
+    @Test("the schema has the audit tables and indexes")
     func schema() throws {
         let fixture = try AuditStoreFixture()
         defer { fixture.close() }
-        #expect(try fixture.store.schemaVersion() == "v2_audit_log")
+        #expect(try fixture.store.schemaVersion() == "v3_drop_delivery_alerts")
         let indexes = try fixture.connection().read { db in
             try String.fetchAll(
                 db,

@@ -11,7 +11,7 @@ struct IngestWriterTests {
     func migrated() throws {
         let fixture = try StoreFixture()
         defer { fixture.close() }
-        #expect(try fixture.store.schemaVersion() == "v2_audit_log")
+        #expect(try fixture.store.schemaVersion() == "v3_drop_delivery_alerts")
         let journal = try fixture.externalConnection().read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode")
         }
         #expect(journal == "wal")
@@ -29,7 +29,7 @@ struct IngestWriterTests {
         #expect(receipt.alerts.map(\.startsAt) == ["2026-11-21T16:37:18.416Z", "2026-11-21T16:37:18.416Z"])
         #expect(try fixture.count("deliveries") == 1)
         #expect(try fixture.count("episodes") == 2)
-        #expect(try fixture.count("delivery_alerts") == 2)
+        #expect(try fixture.count("audit_events") == 3, "webhook.received and two episode.opened")
     }
 
     @Test("the episode lifecycle: open, duplicates, resolve, stale firing, duplicate resolved")

@@ -112,6 +112,11 @@ extension StateStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Which episode each alert of each delivery touched, and how, is in the delivery's `webhook.received`
+        // audit event (same transaction); keeping it twice cost three B-tree inserts per webhook.
+        migrator.registerMigration("v3_drop_delivery_alerts") { db in
+            try db.execute(sql: "DROP TABLE delivery_alerts")
+        }
         return migrator
     }
 }

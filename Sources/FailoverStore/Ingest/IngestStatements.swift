@@ -15,7 +15,6 @@ final class IngestStatements {
     private let insertEpisode: Statement
     private let resolveEpisode: Statement
     private let countDuplicate: Statement
-    private let insertDeliveryAlert: Statement
     private let writeHeartbeat: Statement
 
     init(_ db: Database) throws {
@@ -47,11 +46,6 @@ final class IngestStatements {
                     last_seen_ms = ?, last_delivery_id = ?
                 WHERE id = ?
                 """)
-        insertDeliveryAlert = try db.makeStatement(
-            sql: """
-                INSERT INTO delivery_alerts (episode_id, delivery_id, position, status, transition)
-                VALUES (?, ?, ?, ?, ?)
-                """)
         writeHeartbeat = try db.makeStatement(
             sql: """
                 INSERT INTO service_heartbeat (id, written_at_ms) VALUES (1, ?)
@@ -80,7 +74,7 @@ final class IngestStatements {
 
         var outcomes: [AlertOutcome] = []
         outcomes.reserveCapacity(delivery.alerts.count)
-        for (position, alert) in delivery.alerts.enumerated() {
+        for alert in delivery.alerts {
             let (existingID, current) = try lookup(fingerprint: alert.fingerprint, startsAt: alert.startsAt)
             let transition = EpisodeTransition.decide(current: current, incoming: alert.status)
             let episodeID: Int64
@@ -125,13 +119,6 @@ final class IngestStatements {
                 bind.int(episodeID)
                 try run(countDuplicate)
             }
-            var link = Binder(insertDeliveryAlert)
-            link.int(episodeID)
-            link.int(deliveryID)
-            link.int(Int64(position))
-            link.text(alert.status.rawValue)
-            link.text(transition.rawValue)
-            try run(insertDeliveryAlert)
             outcomes.append(
                 AlertOutcome(
                     fingerprint: alert.fingerprint, startsAt: alert.startsAt, episodeID: episodeID,
