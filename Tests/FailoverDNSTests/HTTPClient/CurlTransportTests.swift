@@ -144,7 +144,6 @@ struct CurlTransportTests {
             }
         }) { base in
             let client = client(requestTimeout: .seconds(20))
-            let started = ContinuousClock.now
             let task = Task {
                 try await client.execute(HTTPClientRequest(method: .get, url: "\(base)/hang"))
             }
@@ -152,9 +151,9 @@ struct CurlTransportTests {
             task.cancel()
             let outcome = await task.result
             let error = try #require(outcome.failure as? HTTPClientError)
+            // Had the exchange not been aborted, the server's answer would have made this a success.
             #expect(error.isCancelled)
             #expect(error.attempts == 1)
-            #expect(ContinuousClock.now - started < .milliseconds(1400))  // before the server would have answered
         }
     }
 }
