@@ -44,8 +44,19 @@ public struct AuditDetail: Sendable, Hashable, CustomStringConvertible, Expressi
     /// The members; throws when the text is not a JSON object of integers, strings, booleans, nulls, arrays and
     /// objects.
     public func values() throws(AuditFormatError) -> [String: AuditValue] {
-        var parser = AuditJSONParser(json)
-        return try parser.parseObject()
+        let bytes = Array(json.utf8)
+        let result: Result<[String: AuditValue], WebhookDecodingError> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(buffer)
+            do throws(WebhookDecodingError) {
+                return .success(try reader.readAuditObject())
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let members): return members
+        case .failure(let error): throw .detail(error.message)
+        }
     }
 
     /// One member, `nil` when absent or when the text cannot be read.

@@ -171,6 +171,29 @@ struct JSONReader: ~Copyable {
         return (map, text)
     }
 
+    /// The first byte of the next value, whitespace skipped, without consuming it; `nil` at the end.
+    mutating func peekValueStart() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    /// Reads `true`, `false` or `null` (`nil`).
+    mutating func readLiteral() throws(WebhookDecodingError) -> Bool? {
+        skipWhitespace()
+        guard index < bytes.count else { throw endOfInput() }
+        switch bytes[index] {
+        case UInt8(ascii: "t"):
+            try consumeLiteral("true")
+            return true
+        case UInt8(ascii: "f"):
+            try consumeLiteral("false")
+            return false
+        default:
+            try consumeLiteral("null")
+            return nil
+        }
+    }
+
     /// Skips any value, checking its syntax.
     mutating func skipValue(depth: Int = 0) throws(WebhookDecodingError) {
         guard depth < Self.maximumDepth else { throw .malformedJSON("nesting deeper than \(Self.maximumDepth) levels") }

@@ -26,7 +26,7 @@ public final class HTTPResponder: Sendable {
     /// Answers with a response that `make` builds on the polling thread. Later calls are ignored.
     public func respond(_ make: @escaping @Sendable () -> HTTPResponse) {
         guard !answered.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        context.answer.withLock { $0 = .deferred(make) }
+        context.answer.withLock { $0 = make }
         core.suspended.withLock { $0 -= 1 }
         MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))
     }

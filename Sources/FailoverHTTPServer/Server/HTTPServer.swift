@@ -160,13 +160,8 @@ final class RequestContext: @unchecked Sendable {
     var dispatched = false
     var route = "unmatched"
     var started = ContinuousClock.now
-    // Written by the responder before it resumes the connection, read after on the polling thread.
-    let answer = Mutex<Answer?>(nil)
-
-    /// A response, or how to build it on the polling thread.
-    enum Answer {
-        case deferred(@Sendable () -> HTTPResponse)
-    }
+    // Set by the responder before it resumes the connection; builds the answer on the polling thread.
+    let answer = Mutex<(@Sendable () -> HTTPResponse)?>(nil)
 
     init(method: HTTPMethod, path: String) {
         self.method = method
@@ -231,7 +226,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
 
     // The body is complete, or the handler has finished and resumed the connection.
     if context.dispatched {
-        guard case .deferred(let make) = context.answer.withLock({ $0.take() }) else { return .YES }
+        guard let make = context.answer.withLock({ $0.take() }) else { return .YES }
         return queue(make(), on: connection, core: core, context: context)
     }
     if context.bodyTooLarge {
