@@ -37,9 +37,7 @@ final class AuditStoreFixture: @unchecked Sendable {
 
     /// A second, independent connection to the same file.
     func connection() throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        return try DatabaseQueue(path: store.path, configuration: configuration)
+        try ExternalConnection.open(store.path)
     }
 
     /// Appends drafts in one transaction on a connection of its own, with one writer (as the ingest path does).

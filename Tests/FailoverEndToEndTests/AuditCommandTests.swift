@@ -40,7 +40,7 @@ struct AuditCommandTests {
         #expect(badFilter.output.contains("since"))
 
         await serve.process.stop()
-        try await DatabaseQueue(path: database).write { db in
+        try await ExternalConnection.open(database).write { db in
             try db.execute(sql: "UPDATE audit_events SET actor = 'someone else' WHERE id = 1")
         }
         let tampered = try await runFailoverd(["audit", "verify", "--storage.path", database])

@@ -120,7 +120,7 @@ struct CommandLineTests {
         let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
         #expect(walSize == 0, "the WAL was checkpointed into the database on close")
         #expect(try countRows("deliveries", in: directory.file("data/failoverd.db")) == 10)
-        let events = try await DatabaseQueue(path: directory.file("data/failoverd.db")).read { db in
+        let events = try await ExternalConnection.open(directory.file("data/failoverd.db")).read { db in
             try Row.fetchAll(db, sql: "SELECT type, count(*) AS n FROM audit_events GROUP BY type ORDER BY type")
                 .map { "\($0["type"] as String)=\($0["n"] as Int)" }
         }
@@ -169,7 +169,7 @@ func benchBody() throws -> [UInt8] {
 }
 
 func countRows(_ table: String, in path: String) throws -> Int {
-    try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+    try ExternalConnection.open(path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
 }
 
 enum AlertCount {

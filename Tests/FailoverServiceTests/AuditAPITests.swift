@@ -167,7 +167,7 @@ struct RetentionServiceTests {
 
         // Age the first delivery by 40 days, as if it had arrived then.
         let fortyDays: Int64 = 40 * 86_400_000
-        try await DatabaseQueue(path: configuration.storage.path).write { db in
+        try await ExternalConnection.open(configuration.storage.path).write { db in
             try db.execute(
                 sql: "UPDATE deliveries SET received_at_ms = received_at_ms - ? WHERE id = 1", arguments: [fortyDays])
         }

@@ -51,7 +51,7 @@ struct ServiceFixture {
 
     /// Reads the database through a separate connection, as another process would.
     func count(_ table: String) throws -> Int {
-        let queue = try DatabaseQueue(path: databasePath)
+        let queue = try ExternalConnection.open(databasePath)
         return try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
     }
 

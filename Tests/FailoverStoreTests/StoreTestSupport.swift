@@ -32,9 +32,7 @@ struct StoreFixture {
 
     /// A second, independent connection to the same file (as another process would have).
     func externalConnection() throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        return try DatabaseQueue(path: store.path, configuration: configuration)
+        try ExternalConnection.open(store.path)
     }
 
     func count(_ table: String) throws -> Int {

@@ -36,13 +36,14 @@ public final class StateStore: Sendable {
             // Every commit reaches the disk before it returns: an acknowledged webhook survives power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
-            // Checkpoints run on their own connection (WALCheckpointer), never inside a webhook's commit.
+            // Checkpoints never run inside a webhook's commit: WALCheckpointer decides when they run.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            checkpointer = try WALCheckpointer(path: path, idleInterval: .milliseconds(200), logger: logger)
+            checkpointer = try WALCheckpointer(path: path, pollInterval: .milliseconds(50), logger: logger)
+            try pool.writeWithoutTransaction { db in checkpointer.observeCommits(of: db) }
         } catch {
             throw .cannotOpen(path, reason: String(describing: error))
         }

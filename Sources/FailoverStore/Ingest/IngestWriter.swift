@@ -147,14 +147,17 @@ public final class IngestWriter: @unchecked Sendable {
             committing = count
             condition.unlock()
             store.checkpointer.finishCheckpointIfDue(on: store.pool)
-            commit(batch)
+            let arrivedMeanwhile = commit(batch)
             condition.lock()
             committing = 0
             condition.unlock()
+            // Nobody came while this batch committed: a short copy of the log now delays (almost) no webhook.
+            if !arrivedMeanwhile { store.checkpointer.checkpointWhileIdle(afterBatchOf: count, on: store.pool) }
         }
     }
 
-    private func commit(_ batch: [Work]) {
+    /// Commits `batch` and answers it; returns whether other work arrived while the transaction ran.
+    private func commit(_ batch: [Work]) -> Bool {
         let clock = ContinuousClock()
         let started = clock.now
         var receipts: [IngestReceipt?] = []
@@ -188,6 +191,10 @@ public final class IngestWriter: @unchecked Sendable {
                 metadata: ["deliveries": "\(batch.count)", "error": "\(error)"])
             outcome = .failure(.commitFailed(Self.describe(error)))
         }
+        // Looked at before answering: answered callers may submit again at once.
+        condition.lock()
+        let arrivedMeanwhile = !pending.isEmpty
+        condition.unlock()
         onBatch?(
             BatchReport(
                 deliveries: batch.count, committed: (try? outcome.get()) != nil, duration: clock.now - started,
@@ -204,6 +211,7 @@ public final class IngestWriter: @unchecked Sendable {
                 completion(.failure(error))
             }
         }
+        return arrivedMeanwhile
     }
 
     private static func describe(_ error: any Error) -> String {

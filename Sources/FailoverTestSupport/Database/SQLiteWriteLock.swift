@@ -12,7 +12,7 @@ public final class SQLiteWriteLock: Sendable {
 
     /// Opens the database at `path` and takes its write lock (`BEGIN IMMEDIATE`); returns once it holds it.
     public init(path: String) throws {
-        let queue = try DatabaseQueue(path: path)
+        let queue = try ExternalConnection.open(path)
         let thread = Thread { [acquired, gate, finished] in
             try? queue.inTransaction(.immediate) { _ in
                 acquired.signal()
