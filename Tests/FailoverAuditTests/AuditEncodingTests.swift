@@ -82,6 +82,25 @@ struct AuditEncodingTests {
         #expect(detail["b"] == [true, false, nil, .integer(.min), .integer(.max)])
     }
 
+    @Test("keys sort by UTF-16 code units: ASCII, accents, prefixes, private use and astral characters")
+    func keyOrderMatchesUTF16() {
+        let keys = [
+            "b", "a", "ab", "a\u{0}", "Z", "_", "é", "ê", "ée", "中", "丰", "\u{E000}", "\u{FFFD}", "\u{FFFF}", "😀", "𝄞",
+            "a😀", "a\u{E000}", "a\u{FFFF}", "\u{7F}", "\u{80}", "\u{7FF}", "\u{800}", "\u{D7FF}",
+        ]
+        var members: [String: AuditValue] = [:]
+        for (index, key) in keys.enumerated() { members[key] = .integer(Int64(index)) }
+        let expected = keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        var text: [UInt8] = Array("{".utf8)
+        for (offset, key) in expected.enumerated() {
+            if offset > 0 { text.append(UInt8(ascii: ",")) }
+            JSONText.appendQuoted(key, to: &text)
+            text.append(contentsOf: ":\(members[key]!.integerValue!)".utf8)
+        }
+        text.append(UInt8(ascii: "}"))
+        #expect(AuditDetail(members).json == String(decoding: text, as: UTF8.self))
+    }
+
     @Test("a detail built from a dictionary equals the same members from a literal, in any order")
     func detailOrderIndependent() {
         let literal: AuditDetail = ["z": 1, "a": "x", "m": ["k": nil]]
