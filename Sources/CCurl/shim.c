@@ -6,7 +6,7 @@
 /* libcurl is opened on first use rather than linked: `failoverd serve` never makes an outbound call today, and
    linking libcurl maps its whole dependency tree (OpenSSL, nghttp2, libssh2, Kerberos, LDAP …), about 4 MiB of
    resident memory in an idle server. The declarations still come from <curl/curl.h>. */
-static struct {
+struct failoverd_curl_api {
     CURLcode (*global_init)(long);
     CURL *(*easy_init)(void);
     void (*easy_cleanup)(CURL *);
@@ -16,18 +16,23 @@ static struct {
     void (*slist_free_all)(struct curl_slist *);
     CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
     CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
-} api;
+};
 
-int failoverd_curl_load(char *error, size_t error_len) {
-    void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+static struct failoverd_curl_api api;
+
+int failoverd_curl_load(const char *library_name, char *error, size_t error_len) {
+    void *library = dlopen(library_name, RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) {
-        snprintf(error, error_len, "cannot load libcurl (libcurl.so.4): %s", dlerror());
+        snprintf(error, error_len, "cannot load libcurl (%s): %s", library_name, dlerror());
         return -1;
     }
+    /* Resolved into a copy: a library that lacks a function leaves the functions in use untouched. */
+    struct failoverd_curl_api resolved;
 #define FAILOVERD_RESOLVE(field, symbol)                                                        \
-    *(void **)(&api.field) = dlsym(library, symbol);                                            \
-    if (api.field == NULL) {                                                                    \
-        snprintf(error, error_len, "libcurl.so.4 lacks %s", symbol);                            \
+    *(void **)(&resolved.field) = dlsym(library, symbol);                                       \
+    if (resolved.field == NULL) {                                                               \
+        snprintf(error, error_len, "%s lacks %s", library_name, symbol);                        \
+        dlclose(library);                                                                       \
         return -1;                                                                              \
     }
     FAILOVERD_RESOLVE(global_init, "curl_global_init")
@@ -40,6 +45,7 @@ int failoverd_curl_load(char *error, size_t error_len) {
     FAILOVERD_RESOLVE(easy_setopt, "curl_easy_setopt")
     FAILOVERD_RESOLVE(easy_getinfo, "curl_easy_getinfo")
 #undef FAILOVERD_RESOLVE
+    api = resolved;
     return 0;
 }
 

@@ -3,9 +3,9 @@
 
 #include <curl/curl.h>
 
-/// Opens libcurl (libcurl.so.4) and resolves the functions below; 0 on success, else `error` says why.
-/// Call once, before any other function here.
-int failoverd_curl_load(char *error, size_t error_len);
+/// Opens libcurl (`library_name`, normally "libcurl.so.4") and resolves the functions below; 0 on success, else
+/// `error` says why and the functions resolved earlier stay in use. Load successfully once before calling them.
+int failoverd_curl_load(const char *library_name, char *error, size_t error_len);
 
 /// The libcurl functions failoverd uses, called through the library opened by `failoverd_curl_load`.
 CURLcode failoverd_curl_global_init(long flags);
