@@ -19,13 +19,8 @@ final class HTTPMetrics: Sendable {
     }
 
     func record(_ summary: RequestSummary) {
-        registry.makeCounter(
-            name: "failoverd_http_requests_total",
-            labels: [
-                ("handler", summary.route), ("method", summary.method.rawValue), ("code", String(summary.status)),
-            ],
-            help: "HTTP requests answered, by route, method and status code."
-        ).increment()
+        counter(for: CounterKey(route: summary.route, method: summary.method.rawValue, status: summary.status))
+            .increment()
         histogram(for: summary.route).record(summary.duration)
     }
 
@@ -33,9 +28,9 @@ final class HTTPMetrics: Sendable {
         counters.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = registry.makeCounter(
-                name: "failoverd_http_requests_total",
-                labels: [("handler", key.route), ("method", key.method), ("code", String(key.status))],
-                help: "HTTP requests answered, by route, method and status code.")
+                descriptor: .named(
+                    "failoverd_http_requests_total", help: "HTTP requests answered, by route, method and status code."),
+                labels: [("handler", key.route), ("method", key.method), ("code", String(key.status))])
             counters[key] = counter
             return counter
         }
@@ -45,13 +40,14 @@ final class HTTPMetrics: Sendable {
         durations.withLock { histograms in
             if let histogram = histograms[route] { return histogram }
             let histogram = registry.makeDurationHistogram(
-                name: "failoverd_http_request_duration_seconds", labels: [("handler", route)],
+                descriptor: .named(
+                    "failoverd_http_request_duration_seconds",
+                    help: "Time from a complete request to its answer, by route."), labels: [("handler", route)],
                 buckets: [
                     .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
                     .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
                     .seconds(5),
-                ],
-                help: "Time from a complete request to its answer, by route.")
+                ])
             histograms[route] = histogram
             return histogram
         }

@@ -31,49 +31,54 @@ public final class ServiceMetrics: Sendable {
         var outcomes: [String: Counter] = [:]
         for outcome in Self.webhookOutcomeNames {
             outcomes[outcome] = registry.makeCounter(
-                name: "failoverd_webhook_requests_total", labels: [("outcome", outcome)],
-                help: "Webhook requests by outcome.")
+                descriptor: .named("failoverd_webhook_requests_total", help: "Webhook requests by outcome."),
+                labels: [("outcome", outcome)])
         }
         webhookOutcomes = outcomes
         var transitions: [EpisodeTransition: Counter] = [:]
         for transition in EpisodeTransition.allCases {
             transitions[transition] = registry.makeCounter(
-                name: "failoverd_webhook_alerts_total", labels: [("transition", transition.rawValue)],
-                help: "Alerts in committed webhooks, by what they did to their episode.")
+                descriptor: .named(
+                    "failoverd_webhook_alerts_total",
+                    help: "Alerts in committed webhooks, by what they did to their episode."),
+                labels: [("transition", transition.rawValue)])
         }
         alertTransitions = transitions
         truncatedAlerts = registry.makeCounter(
-            name: "failoverd_webhook_truncated_alerts_total",
-            help: "Alerts Alertmanager left out of webhooks because of max_alerts.")
+            descriptor: .named(
+                "failoverd_webhook_truncated_alerts_total",
+                help: "Alerts Alertmanager left out of webhooks because of max_alerts."))
         batchesCommitted = registry.makeCounter(
-            name: "failoverd_ingest_batches_total", labels: [("result", "committed")],
-            help: "Group-commit transactions by result.")
+            descriptor: .named("failoverd_ingest_batches_total", help: "Group-commit transactions by result."),
+            labels: [("result", "committed")])
         batchesFailed = registry.makeCounter(
-            name: "failoverd_ingest_batches_total", labels: [("result", "failed")],
-            help: "Group-commit transactions by result.")
+            descriptor: .named("failoverd_ingest_batches_total", help: "Group-commit transactions by result."),
+            labels: [("result", "failed")])
         batchSize = registry.makeValueHistogram(
-            name: "failoverd_ingest_batch_size", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-            help: "Webhooks committed per transaction.")
+            descriptor: .named("failoverd_ingest_batch_size", help: "Webhooks committed per transaction."),
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256])
         commitDuration = registry.makeDurationHistogram(
-            name: "failoverd_ingest_commit_duration_seconds",
+            descriptor: .named(
+                "failoverd_ingest_commit_duration_seconds",
+                help: "Time of one group-commit transaction, fsync included."),
             buckets: [
                 .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
                 .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
                 .seconds(1),
-            ],
-            help: "Time of one group-commit transaction, fsync included.")
+            ])
         ingestPending = registry.makeGauge(
-            name: "failoverd_ingest_pending", help: "Webhooks waiting for a commit.")
+            descriptor: .named("failoverd_ingest_pending", help: "Webhooks waiting for a commit."))
         episodesFiring = registry.makeGauge(
-            name: "failoverd_episodes", labels: [("state", "firing")], help: "Episodes by state.")
+            descriptor: .named("failoverd_episodes", help: "Episodes by state."), labels: [("state", "firing")])
         episodesResolved = registry.makeGauge(
-            name: "failoverd_episodes", labels: [("state", "resolved")], help: "Episodes by state.")
+            descriptor: .named("failoverd_episodes", help: "Episodes by state."), labels: [("state", "resolved")])
         registry.makeGauge(
-            name: "failoverd_build_info", labels: [("version", FailoverdBuild.version)],
-            help: "Always 1; the version in a label."
+            descriptor: .named("failoverd_build_info", help: "Always 1; the version in a label."),
+            labels: [("version", FailoverdBuild.version)]
         ).set(Double(1))
         registry.makeGauge(
-            name: "failoverd_start_time_seconds", help: "When the process started, in seconds since the epoch."
+            descriptor: .named(
+                "failoverd_start_time_seconds", help: "When the process started, in seconds since the epoch.")
         ).set(Date().timeIntervalSince1970)
     }
 

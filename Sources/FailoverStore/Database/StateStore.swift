@@ -43,7 +43,7 @@ public final class StateStore: Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
             checkpointer = try WALCheckpointer(path: path, pollInterval: .milliseconds(50), logger: logger)
-            try pool.writeWithoutTransaction { db in checkpointer.observeCommits(of: db) }
+            pool.writeWithoutTransaction { db in checkpointer.observeCommits(of: db) }
         } catch {
             throw .cannotOpen(path, reason: String(describing: error))
         }
