@@ -58,7 +58,7 @@ struct AuditWriterTests {
         // Another connection appends between two transactions of this writer.
         let other = try fixture.append([AuditStoreFixture.draft(.manualAction, at: 4, actor: "token:ops")])
         let after = try queue.write { db in try writer!.append(AuditStoreFixture.draft(at: 5), in: db) }
-        try queue.writeWithoutTransaction { _ in writer = nil }
+        queue.writeWithoutTransaction { _ in writer = nil }
         #expect(events.map(\.id) == [1, 2])
         #expect(other.map(\.id) == [3])
         #expect(after.id == 4)

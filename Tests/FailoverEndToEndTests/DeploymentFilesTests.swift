@@ -6,14 +6,7 @@ import Testing
 @Suite("prometheus/ files")
 struct DeploymentFilesTests {
     static func run(_ command: String) throws -> (Int32, String) {
-        let output = NSTemporaryDirectory() + "failoverd-tool-\(UUID().uuidString.prefix(8)).out"
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "cd '\(PackagePaths.root)/prometheus' && \(command) > '\(output)' 2>&1"]
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+        try ShellCommand.run(command, in: "\(PackagePaths.root)/prometheus")
     }
 
     @Test(

@@ -137,13 +137,8 @@ struct OperatorAPITests {
         let text = try await fixture.get("/metrics").text
         let input = fixture.directory.file("metrics.txt")
         try text.write(toFile: input, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\(promtool) check metrics < \(input) > \(input).out 2>&1"]
-        try process.run()
-        process.waitUntilExit()
-        let output = (try? String(contentsOfFile: input + ".out", encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 0, "promtool: \(output)")
+        let (status, output) = try ShellCommand.run("\(promtool) check metrics < '\(input)'")
+        #expect(status == 0, "promtool: \(output)")
         #expect(output.isEmpty, "promtool lint findings: \(output)")
         await fixture.stop()
     }

@@ -18,9 +18,9 @@ import Synchronization
 /// Under concurrency that policy would cost throughput (every copy pauses the group commit), so the writer
 /// copies only after a batch of a single delivery during whose commit no other webhook arrived. Otherwise
 /// the copying is left to the background thread, which runs once the log holds ``backgroundFrames`` pages not
-/// yet copied, or when commits have stopped. Passive checkpoints never let the log start over while commits keep coming, so once
-/// the log is long and nearly all copied, the writer finishes the last frames itself between two batches
-/// (``finishCheckpointIfDue(on:)``) and its next commit starts the log from the beginning.
+/// yet copied, or when commits have stopped. Passive checkpoints never let the log start over while commits
+/// keep coming, so once the log is long and nearly all copied, the writer finishes the last frames itself
+/// between two batches (``finishCheckpointIfDue(on:)``) and its next commit starts the log from the beginning.
 final class WALCheckpointer: @unchecked Sendable {
     /// Pages in the log above which the writer copies it after a single-delivery batch: 256 KiB.
     static let inlineFrames = 64
@@ -124,9 +124,10 @@ final class WALCheckpointer: @unchecked Sendable {
         progress.withLock { $0 = (0, 0) }
     }
 
-    private func checkpoint(on pool: DatabasePool, reason: String) {
+    /// A passive checkpoint on `writer`'s connection; a failure (another checkpoint runs) is only logged.
+    private func checkpoint(on writer: some DatabaseWriter, reason: String) {
         do {
-            try pool.writeWithoutTransaction { db in
+            try writer.writeWithoutTransaction { db in
                 if let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") { record(row) }
             }
         } catch {
@@ -152,13 +153,7 @@ final class WALCheckpointer: @unchecked Sendable {
             let uncopied = uncopiedFrames
             // Copy while the log runs ahead, or once commits have stopped for a whole interval.
             if uncopied >= Self.backgroundFrames || (uncopied > 0 && count == commitsSeen) {
-                do {
-                    try connection.writeWithoutTransaction { db in
-                        if let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") { record(row) }
-                    }
-                } catch {
-                    logger.debug("passive WAL checkpoint skipped", metadata: ["error": "\(error)"])
-                }
+                checkpoint(on: connection, reason: "in the background")
             }
             commitsSeen = count
             condition.lock()

@@ -132,7 +132,7 @@ public final class IngestWriter: @unchecked Sendable {
             while pending.isEmpty && accepting { condition.wait() }
             if pending.isEmpty && !accepting {
                 // Finalize the prepared statements on the writer connection, so the database can close.
-                try? store.pool.writeWithoutTransaction { _ in
+                store.pool.writeWithoutTransaction { _ in
                     self.statements = nil
                     self.audit = nil
                 }

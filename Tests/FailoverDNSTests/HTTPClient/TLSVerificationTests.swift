@@ -16,17 +16,10 @@ struct TLSVerificationTests {
 
         init() async throws {
             directory = try TemporaryDirectory(prefix: "failoverd-tls")
-            let generate = Process()
-            generate.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            generate.arguments = [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory.file("key.pem"), "-out",
-                directory.file("cert.pem"),
-            ]
-            generate.standardOutput = FileHandle.nullDevice
-            generate.standardError = FileHandle.nullDevice
-            try generate.run()
-            generate.waitUntilExit()
+            _ = try ShellCommand.run(
+                "/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+                    + " -addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem",
+                in: directory.path)
             port = try FreePort.next()
             process = try ChildProcess(
                 executable: "/usr/bin/openssl",
