@@ -71,7 +71,7 @@ struct CapturedWebhookTests {
 
     @Test("the benchmark payload decodes")
     func benchPayload() throws {
-        let path = PackagePaths.sharedReference + "/../bench/payload.json"
+        let path = PackagePaths.benchPayload
         let webhook = try AlertmanagerWebhook.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         #expect(!webhook.alerts.isEmpty)
     }

@@ -165,7 +165,7 @@ struct CommandLineTests {
 }
 
 func benchBody() throws -> [UInt8] {
-    Array(try Data(contentsOf: URL(fileURLWithPath: PackagePaths.sharedReference + "/../bench/payload.json")))
+    Array(try Data(contentsOf: URL(fileURLWithPath: PackagePaths.benchPayload)))
 }
 
 func countRows(_ table: String, in path: String) throws -> Int {

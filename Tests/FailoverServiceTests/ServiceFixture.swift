@@ -67,7 +67,7 @@ func captured(_ name: String) throws -> [UInt8] {
     return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
 }
 
-/// The load harness payload from ../shared/bench.
+/// The load harness payload (Tests/Fixtures/bench/payload.json, the body `Benchmarks/load.sh` posts).
 func benchPayload() throws -> [UInt8] {
-    Array(try Data(contentsOf: URL(fileURLWithPath: PackagePaths.sharedReference + "/../bench/payload.json")))
+    Array(try Data(contentsOf: URL(fileURLWithPath: PackagePaths.benchPayload)))
 }

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// It listens on `127.0.0.1` on a port the kernel picks, holds zones and records in memory and answers with the
 /// status codes, envelopes, field order, `null`s, pagination, error bodies and rate-limit headers of the real
-/// recordings (`shared/reference/cassettes`). It checks the bearer token (401 with the provider's body), can
+/// recordings (`Tests/Fixtures/cassettes`). It checks the bearer token (401 with the provider's body), can
 /// take away write scope (403), validates what the real API validates that matters to failoverd (Linode TTL
 /// rounding, DigitalOcean's trailing dot on host names), and injects faults on demand (see
 /// ``FakeProviderFault``). Every request is logged so tests can count calls per method and path.

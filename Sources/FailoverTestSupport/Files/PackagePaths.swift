@@ -14,9 +14,14 @@ public enum PackagePaths {
         return FileManager.default.currentDirectoryPath
     }
 
-    /// The shared reference folder beside the checkout (`../shared/reference`).
-    public static var sharedReference: String {
-        ((root as NSString).deletingLastPathComponent as NSString).appendingPathComponent("shared/reference")
+    /// The test data shipped with the package (`Tests/Fixtures`; `Tests/Fixtures/README.md` says what each is).
+    public static var fixtures: String {
+        (root as NSString).appendingPathComponent("Tests/Fixtures")
+    }
+
+    /// The webhook body that `Benchmarks/load.sh` posts (`Tests/Fixtures/bench/payload.json`).
+    public static var benchPayload: String {
+        (fixtures as NSString).appendingPathComponent("bench/payload.json")
     }
 
     /// The built `failoverd` executable: `$FAILOVERD_BINARY`, or beside the running test bundle.

@@ -118,7 +118,7 @@ struct CassetteReplayTests {
     }
 
     @Test func octodnsFixturePagesDecodeEveryRecordShape() throws {
-        let folder = Cassette.referenceFolder.appendingPathComponent("fixtures/octodns-digitalocean")
+        let folder = Cassette.fixturesFolder.appendingPathComponent("digitalocean")
         var types: Set<String> = []
         for page in ["digitalocean-page-1.json", "digitalocean-page-2.json"] {
             let data = try Data(contentsOf: folder.appendingPathComponent(page))

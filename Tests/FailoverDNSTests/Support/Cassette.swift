@@ -1,3 +1,4 @@
+import FailoverTestSupport
 import Foundation
 import Yams
 
@@ -23,21 +24,14 @@ struct Cassette {
     let file: URL
     let interactions: [RecordedInteraction]
 
-    /// `/work/shared/reference`, located from this source file: package root, then `../shared/reference`.
-    static var referenceFolder: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.pathComponents.count > 1,
-            !FileManager.default.fileExists(
-                atPath: url.appendingPathComponent("Package.swift").path)
-        {
-            url.deleteLastPathComponent()
-        }
-        return url.deletingLastPathComponent().appendingPathComponent("shared/reference")
-    }
+    /// The package's test data, `Tests/Fixtures` (cassettes under `cassettes/`, provider pages under
+    /// `digitalocean/`; see `Tests/Fixtures/README.md`).
+    static var fixturesFolder: URL { URL(fileURLWithPath: PackagePaths.fixtures, isDirectory: true) }
 
-    /// Every `*.yaml` cassette below `folder` (relative to `cassettes/`), sorted, recursing when asked.
+    /// Every `*.yaml` cassette below `folder` (relative to `Tests/Fixtures/cassettes/`), sorted, recursing when
+    /// asked.
     static func files(in folder: String, recursive: Bool = false) throws -> [URL] {
-        let root = referenceFolder.appendingPathComponent("cassettes").appendingPathComponent(folder)
+        let root = fixturesFolder.appendingPathComponent("cassettes").appendingPathComponent(folder)
         var found: [URL] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() {
             let url = root.appendingPathComponent(name)
