@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Webhook ingest benchmark (`make bench`): failoverd against a naive C libmicrohttpd server that commits one
-# SQLite row per request with synchronous=FULL, measured in one run with ../shared/bench/bench.sh.
+# SQLite row per request with synchronous=FULL, measured in one run with Benchmarks/load.sh (wrk).
 # Prints: naive and failoverd acknowledgements per second at 32 connections and their ratio, p99 at 1 connection,
 # idle RSS, RSS at the end of a 32-connection flood of distinct alerts, and whether every acknowledged webhook
 # was stored. Everything listens on 127.0.0.1 and stops by itself.
@@ -8,8 +8,8 @@ set -euo pipefail
 SECONDS_PER_RUN="${1:-10}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-BENCH="$(cd "$ROOT/.." && pwd)/shared/bench/bench.sh"
-PAYLOAD="$(dirname "$BENCH")/payload.json"
+BENCH="$HERE/load.sh"
+PAYLOAD="$ROOT/Tests/Fixtures/bench/payload.json"
 BINARY="$ROOT/.build/release/failoverd"
 WORK="$(mktemp -d /tmp/failoverd-bench.XXXXXX)"
 RESULTS="$ROOT/bench-results"
@@ -19,6 +19,8 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; r
 trap cleanup EXIT
 
 [ -x "$BENCH" ] || { echo "missing $BENCH" >&2; exit 1; }
+[ -r "$PAYLOAD" ] || { echo "missing $PAYLOAD" >&2; exit 1; }
+export PAYLOAD
 [ -x "$BINARY" ] || { echo "missing $BINARY (make release)" >&2; exit 1; }
 gcc -O2 -o "$WORK/naive-server" "$HERE/naive-server.c" -lmicrohttpd -lsqlite3 -lpthread
 
