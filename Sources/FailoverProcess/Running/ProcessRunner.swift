@@ -1,0 +1,136 @@
+import Logging
+import Subprocess
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
+
+/// Runs the commands of runbook `exec` steps (the adapter the runbook engine calls through its own protocol).
+///
+/// The child gets exactly the request's argument vector (no shell) and environment, `/dev/null` as standard
+/// input, one pipe for standard output and error together, and none of failoverd's other file descriptors. It
+/// leads a process group of its own, so a timeout or a cancelled caller stops everything it started: `SIGTERM`
+/// to the group, `SIGKILL` to what still runs after the kill grace. Waiting uses swift-subprocess's pidfd
+/// monitor thread and non-blocking pipes, so no Swift concurrency thread is held while a command runs.
+public struct ProcessRunner: Sendable {
+    private let logger: Logger
+
+    /// Creates a runner that logs launches, timeouts and kills to `logger` (never the environment).
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Runs `request` and returns how it ended, once the process has been reaped and its output closed.
+    ///
+    /// A non-zero exit, a signal or a timeout is an outcome, not an error. When the calling task is cancelled
+    /// the process group is stopped as for a timeout and the outcome is returned (with `timedOut` false).
+    ///
+    /// - Throws: ``ProcessLaunchError`` when the process cannot be started, or when the calling task was
+    ///   already cancelled before it was.
+    public func run(_ request: ProcessRequest) async throws(ProcessLaunchError) -> ProcessOutcome {
+        let plan = try LaunchPlan(request)
+        guard !Task.isCancelled else {
+            throw ProcessLaunchError(message: "exec \(plan.argumentZero): cancelled before it was started")
+        }
+        let supervisor = ProcessGroupSupervisor(
+            killGrace: request.killGrace, command: plan.argumentZero, logger: logger)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let deadline = Task { [timeout = request.timeout] in
+            guard (try? await Task.sleep(until: started.advanced(by: timeout), clock: clock)) != nil else { return }
+            supervisor.requestStop(.timeout)
+        }
+        defer { deadline.cancel() }
+        // Run outside the caller's task: swift-subprocess reacts to cancellation with its own teardown, which
+        // stops at the leader's exit; cancellation goes to the supervisor instead, which watches the whole group.
+        let execution = Task { [logger] in
+            try await Self.execute(plan, request, supervisor: supervisor, logger: logger)
+        }
+        let result = await withTaskCancellationHandler {
+            await execution.result
+        } onCancel: {
+            supervisor.requestStop(.cancellation)
+        }
+        let duration = clock.now - started
+        let stopReason = await supervisor.finish()
+        switch result {
+        case .success(let finished):
+            let outcome = ProcessOutcome(
+                termination: finished.termination, timedOut: stopReason == .timeout, output: finished.output.text,
+                outputBytes: finished.output.totalBytes, outputTruncated: finished.output.isTruncated,
+                duration: duration, processID: finished.processID)
+            logger.debug(
+                "exec step finished",
+                metadata: [
+                    "command": "\(plan.argumentZero)", "pid": "\(outcome.processID)",
+                    "termination": "\(outcome.termination)",
+                    "timed_out": "\(outcome.timedOut)", "output_bytes": "\(outcome.outputBytes)",
+                    "duration": "\(duration)",
+                ])
+            return outcome
+        case .failure(let error):
+            let message = (error as? ProcessLaunchError)?.message ?? "exec \(plan.argumentZero): \(error)"
+            logger.warning("exec step could not run", metadata: ["error": "\(message)"])
+            throw ProcessLaunchError(message: message)
+        }
+    }
+
+    /// What a run produced before it is turned into a ``ProcessOutcome``.
+    private struct FinishedProcess: Sendable {
+        var termination: ProcessTermination
+        var output: CombinedOutputCapture
+        var processID: Int32
+    }
+
+    private static func execute(
+        _ plan: LaunchPlan, _ request: ProcessRequest, supervisor: ProcessGroupSupervisor, logger: Logger
+    ) async throws -> FinishedProcess {
+        var options = PlatformOptions()
+        options.processGroupID = 0  // a new group, led by the child: its ID is the child's PID
+        var environment: [Environment.Key: String] = [:]
+        for (key, value) in request.environment { environment[Environment.Key(stringLiteral: key)] = value }
+        let limit = request.outputLimit
+        let command = plan.argumentZero
+        let result: ExecutionResult<CombinedOutputCapture, SequenceOutput, CombinedErrorOutput>
+        do {
+            result = try await Subprocess.run(
+                .path(FilePath(plan.executablePath)),
+                arguments: Arguments(
+                    executablePathOverride: plan.argumentZero, remainingValues: plan.remainingArguments),
+                environment: .custom(environment),
+                workingDirectory: request.workingDirectory.map { FilePath($0) },
+                platformOptions: options,
+                input: .none,
+                output: .sequence,
+                error: .combinedWithOutput
+            ) { execution in
+                let pid = execution.processIdentifier.value
+                supervisor.launched(pid)
+                logger.debug("exec step started", metadata: ["command": "\(command)", "pid": "\(pid)"])
+                var capture = CombinedOutputCapture(limit: limit)
+                do {
+                    for try await buffer in execution.standardOutput {
+                        buffer.withUnsafeBytes { capture.append($0) }
+                    }
+                } catch {
+                    // The process still runs to its end (or its timeout); only the rest of its output is lost.
+                    logger.error(
+                        "exec step's output could not be read",
+                        metadata: ["command": "\(command)", "error": "\(error)"])
+                }
+                return capture
+            }
+        } catch let error as SubprocessError {
+            throw ProcessLaunchError(message: "exec \(command): \(error)")
+        }
+        let termination: ProcessTermination =
+            switch result.terminationStatus {
+            case .exited(let status): .exited(status)
+            case .signaled(let signal): .signaled(signal)
+            }
+        return FinishedProcess(
+            termination: termination, output: result.closureResult, processID: result.processIdentifier.value)
+    }
+}
