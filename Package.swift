@@ -86,6 +86,15 @@ let package = Package(
             ],
             swiftSettings: strictConcurrency
         ),
+        // The runbook engine: the core's decisions carried out through narrow ports (ledger, DNS, HTTP, processes).
+        .target(
+            name: "FailoverEngine",
+            dependencies: [
+                "FailoverCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
         .target(
             name: "FailoverProcess",
             dependencies: [
@@ -98,6 +107,10 @@ let package = Package(
             name: "FailoverService",
             dependencies: [
                 "FailoverCore",
+                "FailoverEngine",
+                "FailoverDNS",
+                "FailoverHTTPClient",
+                "FailoverProcess",
                 "FailoverConfig",
                 "FailoverHTTPServer",
                 "FailoverStore",
@@ -149,6 +162,14 @@ let package = Package(
         ),
 
         .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore", "FailoverTestSupport"]),
+        .testTarget(
+            name: "FailoverEngineTests",
+            dependencies: [
+                "FailoverEngine", "FailoverCore", "FailoverStore", "FailoverTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "FailoverConfigTests", dependencies: ["FailoverConfig", "FailoverCore"]),
         .testTarget(
             name: "FailoverHTTPServerTests",

@@ -1,3 +1,5 @@
+import FailoverCore
+
 /// Why a DNS provider operation failed, in words an operator can act on.
 ///
 /// Every message names the provider account and what was being done. No message contains the API token.
@@ -18,6 +20,9 @@ public struct DNSProviderError: Error, Sendable, CustomStringConvertible {
     public let attempts: Int
     /// The provider's request identifier of the failing answer (DigitalOcean `x-request-id`), when present.
     public let requestID: String?
+    /// When a set failed after it had read the records: what was there, what was planned and which writes were
+    /// already applied (a round-robin set whose second write was refused), with every request id.
+    public internal(set) var progress: DNSChangeProgress?
 
     private init(
         _ code: Code, _ message: String, status: Int? = nil, providerMessage: String? = nil, attempts: Int = 1,
@@ -159,4 +164,18 @@ public struct DNSProviderError: Error, Sendable, CustomStringConvertible {
 extension DNSProviderError {
     /// Whether a write's answer was lost so that it may or may not have been applied.
     public var isOutcomeUnknown: Bool { code == .outcomeUnknown }
+}
+
+/// How far a failed set got: the state it read, its plan, and the writes the provider acknowledged.
+public struct DNSChangeProgress: Sendable, Hashable {
+    /// The records before the change.
+    public var before: [DNSRecord]
+    /// The writes planned, in order.
+    public var planned: [DNSChangeOperation]
+    /// The writes the provider acknowledged before the failure.
+    public var applied: [DNSChangeOperation]
+    /// Request ids of every call, in order.
+    public var requestIDs: [String]
+    /// HTTP requests made, retries included.
+    public var requestCount: Int
 }

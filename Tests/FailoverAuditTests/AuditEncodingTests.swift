@@ -142,10 +142,14 @@ struct AuditEncodingTests {
     func rawValues() {
         #expect(
             AuditEventType.allCases.map(\.rawValue) == [
-                "webhook.received", "episode.opened", "episode.duplicate", "episode.resolved", "runbook.scheduled",
+                "webhook.received", "episode.opened", "episode.duplicate", "episode.resolved",
+                "episode.reopen_pending", "episode.reopened", "episode.reopen_cancelled", "incident.opened",
+                "incident.joined", "incident.closed", "runbook.state_changed", "runbook.scheduled",
                 "runbook.suppressed", "runbook.cancelled", "runbook.started", "runbook.step_started",
-                "runbook.step_finished", "runbook.finished", "runbook.failed", "manual.action", "config.loaded",
-                "config.reloaded", "service.started", "service.stopped", "retention.checkpoint",
+                "runbook.step_finished", "runbook.finished", "runbook.failed", "runbook.failback_scheduled",
+                "runbook.failback_cancelled", "runbook.failback_approved", "runbook.paused", "runbook.resumed",
+                "runbook.claim_lost", "manual.action", "config.loaded", "config.reloaded", "service.started",
+                "service.stopped", "retention.checkpoint",
             ])
         #expect(AuditOutcome.allCases.map(\.rawValue) == ["success", "failure", "suppressed", "cancelled", "rejected"])
     }

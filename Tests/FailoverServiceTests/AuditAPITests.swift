@@ -83,25 +83,28 @@ struct AuditAPITests {
         await fixture.stop()
     }
 
-    @Test("repeats are listed in their delivery's event; a stale firing after resolution gets its own event")
+    @Test("repeats are listed in their delivery's event; a firing after resolution and its end get their own events")
     func repeatsAndStaleFirings() async throws {
         let fixture = try ServiceFixture()
-        for name in ["single-firing", "single-firing", "single-resolved", "single-firing"] {
+        for name in ["single-firing", "single-firing", "single-resolved", "single-firing", "single-resolved"] {
             #expect(try await fixture.post(try captured(name)).status == 200)
         }
         let types =
             try await fixture.get("/api/v1/audit?fingerprint=fa79738479a682e6").json()["events"]
             as? [[String: Any]]
-        #expect(types?.map { $0["type"] as? String } == ["episode.duplicate", "episode.resolved", "episode.opened"])
+        #expect(
+            types?.map { $0["type"] as? String } == [
+                "episode.reopen_cancelled", "episode.reopen_pending", "episode.resolved", "episode.opened",
+            ])
         let received =
-            try await fixture.get("/api/v1/audit?type=webhook.received&limit=4").json()["events"]
+            try await fixture.get("/api/v1/audit?type=webhook.received&limit=5").json()["events"]
             as? [[String: Any]]
         let transitions = received?.compactMap { event -> String? in
             let detail = event["detail"] as? [String: Any]
             let alerts = detail?["alerts"] as? [[String: Any]]
             return alerts?.first?["transition"] as? String
         }
-        #expect(transitions == ["stale_firing", "resolved", "duplicate_firing", "opened"])
+        #expect(transitions == ["reopen_cancelled", "reopen_pending", "resolved", "duplicate_firing", "opened"])
         await fixture.stop()
     }
 

@@ -105,8 +105,11 @@ struct OperatorAPITests {
                 failoverd_webhook_alerts_total{transition="duplicate_resolved"} 0
                 failoverd_webhook_alerts_total{transition="opened"} 1
                 failoverd_webhook_alerts_total{transition="opened_resolved"} 0
+                failoverd_webhook_alerts_total{transition="reopen_cancelled"} 0
+                failoverd_webhook_alerts_total{transition="reopen_pending"} 0
+                failoverd_webhook_alerts_total{transition="reopened"} 0
                 failoverd_webhook_alerts_total{transition="resolved"} 0
-                failoverd_webhook_alerts_total{transition="stale_firing"} 0
+                failoverd_webhook_alerts_total{transition="stale_resolved"} 0
                 """)
         #expect(
             Self.family("failoverd_episodes", in: response.text) == """

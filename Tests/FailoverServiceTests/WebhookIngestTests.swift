@@ -23,15 +23,17 @@ struct WebhookIngestTests {
         await fixture.stop()
     }
 
-    @Test("firing, then resolved: the episode closes; a stale firing afterwards does not reopen it")
+    @Test("firing, then resolved: the episode closes; a firing of the same period waits, a resolved proves it stale")
     func firingThenResolved() async throws {
         let fixture = try ServiceFixture()
         #expect(try await fixture.post(try captured("single-firing")).status == 200)
         #expect(try await fixture.episodes("?state=firing").count == 1)
         #expect(try await fixture.post(try captured("single-resolved")).status == 200)
         let stale = try await fixture.post(try captured("single-firing"))
-        #expect(try (stale.json()["alerts"] as? [[String: Any]])?.first?["transition"] as? String == "stale_firing")
+        #expect(try (stale.json()["alerts"] as? [[String: Any]])?.first?["transition"] as? String == "reopen_pending")
         #expect(try await fixture.episodes("?state=firing").isEmpty)
+        let peer = try await fixture.post(try captured("single-resolved"))
+        #expect(try (peer.json()["alerts"] as? [[String: Any]])?.first?["transition"] as? String == "reopen_cancelled")
         let resolved = try await fixture.episodes("?state=resolved")
         #expect(resolved.count == 1)
         #expect(resolved.first?["staleFirings"] as? Int == 1)

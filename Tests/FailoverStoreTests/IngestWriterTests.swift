@@ -11,7 +11,7 @@ struct IngestWriterTests {
     func migrated() throws {
         let fixture = try StoreFixture()
         defer { fixture.close() }
-        #expect(try fixture.store.schemaVersion() == "v3_drop_delivery_alerts")
+        #expect(try fixture.store.schemaVersion() == "v4_runbook_engine")
         let journal = try fixture.externalConnection().read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode")
         }
         #expect(journal == "wal")
@@ -32,7 +32,7 @@ struct IngestWriterTests {
         #expect(try fixture.count("audit_events") == 3, "webhook.received and two episode.opened")
     }
 
-    @Test("the episode lifecycle: open, duplicates, resolve, stale firing, duplicate resolved")
+    @Test("the episode lifecycle: open, duplicate, resolve, a firing of the same period waits, a resolved cancels it")
     func lifecycle() async throws {
         let fixture = try StoreFixture()
         defer { fixture.close() }
@@ -41,12 +41,12 @@ struct IngestWriterTests {
             let receipt = try await fixture.writer.submit(Deliveries.prepared(Deliveries.alert(status))).get()
             transitions.append(receipt.alerts[0].transition)
         }
-        #expect(transitions == [.opened, .duplicateFiring, .resolved, .staleFiring, .duplicateResolved])
+        #expect(transitions == [.opened, .duplicateFiring, .resolved, .reopenPending, .reopenCancelled])
         let episodes = try await fixture.store.episodes(EpisodeQuery())
         #expect(episodes.count == 1)
         let episode = try #require(episodes.first)
         #expect(episode.state == .resolved)
-        #expect(episode.duplicates == 3)
+        #expect(episode.duplicates == 2)
         #expect(episode.staleFirings == 1)
         #expect(episode.firstDeliveryID == 1)
         #expect(episode.resolvedDeliveryID == 3)

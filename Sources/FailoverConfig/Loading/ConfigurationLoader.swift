@@ -34,7 +34,9 @@ public enum ConfigurationLoader {
         if let root {
             reader.readRoot(root, into: &configuration)
         }
+        reader.crossCheck(&configuration)
         guard reader.problems.isEmpty else { throw .invalid(source, problems: reader.problems) }
+        configuration.warnings = reader.warnings
         return configuration
     }
 
@@ -62,6 +64,11 @@ public enum ConfigurationLoader {
 struct NodeReader {
     let baseDirectory: String
     var problems: [ConfigurationProblem] = []
+    var warnings: [ConfigurationProblem] = []
+    /// Where each runbook's provider references stand, checked once every section is read.
+    var providerReferences: [(name: String, node: Node, path: String)] = []
+    /// Failback holds, checked against `ingest.reopen_window` once every section is read.
+    var holds: [(hold: Duration, node: Node, path: String)] = []
 
     init(baseDirectory: String) {
         self.baseDirectory = baseDirectory
@@ -76,6 +83,8 @@ struct NodeReader {
             case "ingest": readIngest(value, into: &configuration.ingest)
             case "retention": readRetention(value, into: &configuration.retention)
             case "providers": configuration.providers = readProviders(value)
+            case "runbooks": configuration.runbooks = RunbookCatalog(readRunbooks(value))
+            case "engine": readEngine(value, into: &configuration.engine)
             default: unknownKey(key, value, path: "")
             }
         }
@@ -115,6 +124,7 @@ struct NodeReader {
             switch key {
             case "webhook": auth.webhook = readCredentials(value, path: "server.auth.webhook")
             case "read": auth.read = readCredentials(value, path: "server.auth.read")
+            case "admin": auth.admin = readCredentials(value, path: "server.auth.admin")
             default: unknownKey(key, value, path: "server.auth")
             }
         }
@@ -183,7 +193,8 @@ struct NodeReader {
             switch key {
             case "path":
                 if let text = string(value, path: path) {
-                    if text.isEmpty { report(value, path, "must not be empty") } else { storage.path = text }
+                    // Relative to the configuration file's directory, like secret files.
+                    if text.isEmpty { report(value, path, "must not be empty") } else { storage.path = resolve(text) }
                 }
             case "busy_timeout":
                 if let duration = duration(value, path: path, minimum: .milliseconds(1)) {
@@ -203,6 +214,8 @@ struct NodeReader {
                 if let count = integer(value, path: path, range: 1...10_000) { ingest.maxBatchSize = count }
             case "max_pending":
                 if let count = integer(value, path: path, range: 1...1_000_000) { ingest.maxPending = count }
+            case "reopen_window":
+                if let window = duration(value, path: path, minimum: .zero) { ingest.reopenWindow = window }
             default: unknownKey(key, value, path: "ingest")
             }
         }
@@ -310,7 +323,7 @@ struct NodeReader {
 
     // MARK: Values
 
-    private mutating func mapping(_ node: Node, path: String) -> [(String, Node)]? {
+    mutating func mapping(_ node: Node, path: String) -> [(String, Node)]? {
         if case .scalar(let scalar) = node, scalar.tag == Tag(.null) || scalar.string.isEmpty {
             return []
         }
@@ -334,7 +347,7 @@ struct NodeReader {
         return entries
     }
 
-    private mutating func string(_ node: Node, path: String) -> String? {
+    mutating func string(_ node: Node, path: String) -> String? {
         guard case .scalar(let scalar) = node else {
             report(node, path, "expected a string")
             return nil
@@ -342,7 +355,7 @@ struct NodeReader {
         return scalar.string
     }
 
-    private mutating func integer(_ node: Node, path: String, range: ClosedRange<Int>) -> Int? {
+    mutating func integer(_ node: Node, path: String, range: ClosedRange<Int>) -> Int? {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {
             report(node, path, "expected an integer")
             return nil
@@ -354,7 +367,7 @@ struct NodeReader {
         return value
     }
 
-    private mutating func duration(_ node: Node, path: String, minimum: Duration) -> Duration? {
+    mutating func duration(_ node: Node, path: String, minimum: Duration) -> Duration? {
         guard let text = string(node, path: path) else { return nil }
         guard let value = ConfigurationValueParsing.duration(text) else {
             report(node, path, "\"\(text)\" is not a duration (for example 500ms, 30s, 5m, 1h)")
@@ -367,7 +380,7 @@ struct NodeReader {
         return value
     }
 
-    private mutating func byteSize(_ node: Node, path: String, minimum: Int) -> Int? {
+    mutating func byteSize(_ node: Node, path: String, minimum: Int) -> Int? {
         guard let text = string(node, path: path) else { return nil }
         guard let value = ConfigurationValueParsing.byteSize(text) else {
             report(node, path, "\"\(text)\" is not a size (for example 1048576, 512KiB, 1MiB)")
@@ -380,7 +393,7 @@ struct NodeReader {
         return value
     }
 
-    private mutating func secret(key: String, _ node: Node, path: String) -> SecretReference? {
+    mutating func secret(key: String, _ node: Node, path: String) -> SecretReference? {
         guard let text = string(node, path: path) else { return nil }
         guard !text.isEmpty else {
             report(node, path, "must not be empty")
@@ -400,21 +413,21 @@ struct NodeReader {
         return .file(resolved)
     }
 
-    private func resolve(_ path: String) -> String {
+    func resolve(_ path: String) -> String {
         guard !path.hasPrefix("/"), !baseDirectory.isEmpty else { return path }
         return baseDirectory + "/" + path
     }
 
-    private mutating func unknownKey(_ key: String, _ node: Node, path: String) {
+    mutating func unknownKey(_ key: String, _ node: Node, path: String) {
         report(node, path.isEmpty ? key : path + "." + key, "unknown setting")
     }
 
-    private mutating func report(_ node: Node, _ path: String, _ message: String) {
+    mutating func report(_ node: Node, _ path: String, _ message: String) {
         problems.append(
             ConfigurationProblem(line: node.mark?.line, column: node.mark?.column, path: path, message: message))
     }
 
-    private static func isValidName(_ name: String) -> Bool {
+    static func isValidName(_ name: String) -> Bool {
         !name.isEmpty
             && name.utf8.allSatisfy { byte in
                 (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45

@@ -12,12 +12,22 @@ public struct FailoverConfiguration: Sendable, Hashable {
     public var retention: RetentionSettings
     /// Named DNS provider accounts, in file order.
     public var providers: [ProviderAccountConfiguration]
+    /// The runbooks, in file order.
+    public var runbooks: RunbookCatalog
+    /// How runbooks run.
+    public var engine: EngineSettings
+    /// Things that are allowed but probably wrong (`failoverd check-config` prints them; the service logs them).
+    public var warnings: [ConfigurationProblem]
 
     /// Creates a configuration; every parameter defaults to the embedded defaults.
     public init(
         server: ServerSettings = .init(), storage: StorageSettings = .init(), ingest: IngestSettings = .init(),
-        retention: RetentionSettings = .init(), providers: [ProviderAccountConfiguration] = []
+        retention: RetentionSettings = .init(), providers: [ProviderAccountConfiguration] = [],
+        runbooks: RunbookCatalog = .empty, engine: EngineSettings = .init(), warnings: [ConfigurationProblem] = []
     ) {
+        self.runbooks = runbooks
+        self.engine = engine
+        self.warnings = warnings
         self.server = server
         self.storage = storage
         self.ingest = ingest

@@ -33,11 +33,18 @@ public struct AuthSettings: Sendable, Hashable {
     /// Credentials operators and dashboards present on the read-only API (`/api/v1/…`). The webhook credential
     /// does not grant reads, nor this one webhooks. Default: none (open, with a warning at start).
     public var read: CredentialSettings
+    /// Credentials operators present to act on runbooks (execute, fail back, pause, resume, cancel); it also
+    /// grants reads. Neither the webhook nor the read credential grants actions. Default: none (open, with a
+    /// warning at start, like the others).
+    public var admin: CredentialSettings
 
     /// Creates auth settings; no credentials by default.
-    public init(webhook: CredentialSettings = .init(), read: CredentialSettings = .init()) {
+    public init(
+        webhook: CredentialSettings = .init(), read: CredentialSettings = .init(), admin: CredentialSettings = .init()
+    ) {
         self.webhook = webhook
         self.read = read
+        self.admin = admin
     }
 }
 

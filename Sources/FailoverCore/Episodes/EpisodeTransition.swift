@@ -1,44 +1,57 @@
-/// What one alert notification does to its episode: the single decision the ingest path makes per alert.
+/// What one alert notification (or an elapsed confirmation window) does to the firing period of its fingerprint:
+/// the single decision the ingest path makes per alert.
 ///
-/// The rules follow what Alertmanager really sends (see the webhook reference): re-sends, retries and HA peers
-/// repeat notifications, and a peer can deliver a stale `firing` after another peer's `resolved`.
+/// A firing period is identified by the fingerprint and its continuity, not by the exact `startsAt` (see
+/// `FiringPeriod.decide(current:notice:now:reopenWindow:)` and the webhook reference's three measured behaviours).
 public enum EpisodeTransition: String, Sendable, Hashable, CaseIterable {
-    /// First firing notification of an unknown episode: a new firing episode.
+    /// First firing notification of a fingerprint with no period, or one that starts after the last period ended:
+    /// a new firing episode.
     case opened
-    /// A resolved notification for an episode never seen firing: recorded as a resolved episode, not an error.
+    /// A resolved notification for a fingerprint never seen firing: recorded as a resolved episode, not an error.
     case openedResolved = "opened_resolved"
-    /// A resolved notification for a firing episode: the episode closes.
+    /// A resolved notification for a firing period: the episode closes.
     case resolved
-    /// A firing notification for a firing episode: counted as a duplicate.
+    /// A firing notification while the period fires (any `startsAt`: an earlier one moves the period's start), or
+    /// while a reopening waits for its confirmation window: a duplicate.
     case duplicateFiring = "duplicate_firing"
-    /// A resolved notification for a resolved episode: counted as a duplicate.
+    /// A resolved notification for a resolved period: a duplicate.
     case duplicateResolved = "duplicate_resolved"
-    /// A firing notification for a resolved episode: a stale duplicate from an HA peer, never a reopening.
-    case staleFiring = "stale_firing"
+    /// A firing notification for a resolved period, of the same period (its `startsAt` is not after the period's
+    /// end): either a stale firing from an HA peer or a real firing after a resolution by timeout. The episode stays
+    /// resolved until the confirmation window (`ingest.reopen_window`) passes without another resolved notification.
+    case reopenPending = "reopen_pending"
+    /// A resolved notification while a reopening waited: the firing was stale (an HA peer's late flush); the episode
+    /// stays resolved.
+    case reopenCancelled = "reopen_cancelled"
+    /// The confirmation window passed with no resolved notification: the same episode fires again.
+    case reopened
+    /// A resolved notification whose `endsAt` lies before the current period began: it belongs to an older period
+    /// and closes nothing.
+    case staleResolved = "stale_resolved"
 
-    /// Decides the transition for an incoming alert status given the episode's current state (`nil`: unknown).
-    public static func decide(current: EpisodeState?, incoming: AlertStatus) -> EpisodeTransition {
-        switch (current, incoming) {
-        case (nil, .firing): .opened
-        case (nil, .resolved): .openedResolved
-        case (.firing, .firing): .duplicateFiring
-        case (.firing, .resolved): .resolved
-        case (.resolved, .resolved): .duplicateResolved
-        case (.resolved, .firing): .staleFiring
-        }
-    }
-
-    /// The episode's state after the transition.
-    public var resultingState: EpisodeState {
+    /// The episode's state after the transition, given its state before (`nil`: no episode yet).
+    public func resultingState(from previous: EpisodeState?) -> EpisodeState {
         switch self {
-        case .opened, .duplicateFiring: .firing
-        case .openedResolved, .resolved, .duplicateResolved, .staleFiring: .resolved
+        case .opened, .reopened: .firing
+        case .openedResolved, .resolved, .duplicateResolved, .reopenPending, .reopenCancelled: .resolved
+        case .duplicateFiring, .staleResolved: previous ?? .firing
         }
     }
 
-    /// Whether the transition creates the episode.
+    /// Whether the transition creates a new episode row.
     public var createsEpisode: Bool { self == .opened || self == .openedResolved }
 
-    /// Whether the notification repeated a state already known (counted on the episode as a duplicate).
-    public var isDuplicate: Bool { self == .duplicateFiring || self == .duplicateResolved || self == .staleFiring }
+    /// Whether the notification repeated what the episode already knew (counted on it as a duplicate).
+    public var isDuplicate: Bool {
+        switch self {
+        case .duplicateFiring, .duplicateResolved, .reopenCancelled, .staleResolved: true
+        case .opened, .openedResolved, .resolved, .reopenPending, .reopened: false
+        }
+    }
+
+    /// Whether the episode starts firing with this transition (what can start a runbook).
+    public var startsFiring: Bool { self == .opened || self == .reopened }
+
+    /// Whether the episode stops firing with this transition (what can close an incident).
+    public var stopsFiring: Bool { self == .resolved }
 }

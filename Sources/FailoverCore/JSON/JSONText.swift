@@ -65,3 +65,15 @@ public enum JSONText {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension JSONText {
+    /// Parses a JSON object of string values (as ``object(_:)`` writes it); `nil` when the text is anything else.
+    public static func parseStringMap(_ text: String) -> [String: String]? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { buffer -> [String: String]? in
+            var reader = JSONReader(UnsafeBufferPointer(buffer))
+            guard let map = try? reader.readStringMap(path: ""), (try? reader.endDocument()) != nil else { return nil }
+            return map
+        }
+    }
+}

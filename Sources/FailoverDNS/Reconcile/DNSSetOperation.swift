@@ -67,29 +67,53 @@ struct DNSSetOperation<Store: DNSRecordStore>: Sendable {
             return result(after: before, verified: false)
         }
 
+        var applied: [DNSChangeOperation] = []
+        func progress(_ error: DNSProviderError) -> DNSProviderError {
+            var error = error
+            error.progress = DNSChangeProgress(
+                before: before, planned: plan.operations, applied: applied, requestIDs: log.requestIDs,
+                requestCount: log.requestCount)
+            return error
+        }
         for operation in plan.operations {
             logger.info("applying DNS change", metadata: ["account": "\(account)", "operation": "\(operation)"])
-            switch operation {
-            case .update(let record, let target, let ttl):
-                _ = try await store.updateRecord(in: zone, record, target: target, ttl: ttl, log: log)
-            case .create(let name, let type, let target, let ttl):
-                try await create(in: zone, name: name, type: type, target: target, ttl: ttl, log: log)
-            case .delete(let record):
-                try await store.deleteRecord(in: zone, record, log: log)
+            do {
+                switch operation {
+                case .update(let record, let target, let ttl):
+                    _ = try await store.updateRecord(in: zone, record, target: target, ttl: ttl, log: log)
+                case .create(let name, let type, let target, let ttl):
+                    try await create(in: zone, name: name, type: type, target: target, ttl: ttl, log: log)
+                case .delete(let record):
+                    try await store.deleteRecord(in: zone, record, log: log)
+                }
+            } catch {
+                if !applied.isEmpty {
+                    logger.error(
+                        "DNS change failed halfway",
+                        metadata: ["account": "\(account)", "applied": "\(applied.count) of \(plan.operations.count)"])
+                }
+                throw progress(error)
             }
+            applied.append(operation)
         }
 
-        let after = try await store.fetchRecords(in: zone, name: name, type: type, log: log)
+        let after: [DNSRecord]
+        do {
+            after = try await store.fetchRecords(in: zone, name: name, type: type, log: log)
+        } catch {
+            throw progress(error)
+        }
         guard
             DNSChangePlan.isSatisfied(
                 by: after, desired: desired, name: name, type: type, zone: zone.name, rules: rules)
         else {
             let found =
                 after.isEmpty ? "no records" : after.map { "\($0.target) ttl=\($0.ttl)" }.joined(separator: ", ")
-            throw .verificationFailed(
-                account: account, owner: owner,
-                expected: "\(desired.targets.joined(separator: ", ")) "
-                    + "ttl=\(rules.storedTTL(desired.ttl))", found: found)
+            throw progress(
+                .verificationFailed(
+                    account: account, owner: owner,
+                    expected: "\(desired.targets.joined(separator: ", ")) "
+                        + "ttl=\(rules.storedTTL(desired.ttl))", found: found))
         }
         let outcome = result(after: after, verified: true)
         logger.notice("DNS record changed", metadata: ["account": "\(account)", "summary": "\(outcome.summary)"])

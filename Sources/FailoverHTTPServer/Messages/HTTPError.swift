@@ -5,7 +5,7 @@ import FailoverCore
 /// The body is `{"error": "<reason>", "message": "<text>"}`; `reason` is a stable machine-readable word.
 public struct HTTPError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
-        case badRequest, unauthorized, forbidden, notFound, methodNotAllowed, payloadTooLarge
+        case badRequest, unauthorized, forbidden, notFound, methodNotAllowed, conflict, payloadTooLarge
         case unsupportedMediaType, serviceUnavailable, internalServerError
 
         var status: Int {
@@ -15,6 +15,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
             case .forbidden: 403
             case .notFound: 404
             case .methodNotAllowed: 405
+            case .conflict: 409
             case .payloadTooLarge: 413
             case .unsupportedMediaType: 415
             case .serviceUnavailable: 503
@@ -29,6 +30,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
             case .forbidden: "forbidden"
             case .notFound: "not_found"
             case .methodNotAllowed: "method_not_allowed"
+            case .conflict: "conflict"
             case .payloadTooLarge: "payload_too_large"
             case .unsupportedMediaType: "unsupported_media_type"
             case .serviceUnavailable: "service_unavailable"
@@ -93,6 +95,10 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         var headers: HTTPHeaders = [:]
         if let retryAfterSeconds { headers.add(name: "Retry-After", value: String(retryAfterSeconds)) }
         return .init(.serviceUnavailable, reason: reason, message: message, headers: headers)
+    }
+    /// 409: the resource's state forbids the action; the message says why.
+    public static func conflict(_ message: String, reason: String? = nil) -> Self {
+        .init(.conflict, reason: reason, message: message)
     }
     /// 500: a fault the service did not expect.
     public static func internalServerError(_ message: String) -> Self {

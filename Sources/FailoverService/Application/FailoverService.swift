@@ -1,16 +1,23 @@
 import Crypto
 import FailoverConfig
 import FailoverCore
+import FailoverDNS
+import FailoverEngine
 import FailoverHTTPServer
+import FailoverProcess
 import FailoverStore
 import Foundation
 import Logging
 import Synchronization
 
-/// A running failoverd: the state store, the group-commit writer and the HTTP API, wired from a configuration.
+/// A running failoverd: the state store, the group-commit writer, the runbook engine and the HTTP API, wired from a
+/// configuration.
 ///
-/// Lifecycle: `init` opens the database and resolves secrets, ``start()`` listens, ``shutdown()`` stops
-/// accepting, answers requests in flight, commits what waits and closes the database.
+/// Lifecycle, in one place: `init` opens the database, resolves secrets and builds the providers; ``start()``
+/// listens and starts the engine (which takes back claims of an earlier process and runs what is due);
+/// ``shutdown()`` stops in the reverse order: the HTTP server (no new webhooks; those in flight answered), the
+/// engine (running executions stop at a step boundary and give up their claims), the writer (waiting commits
+/// done), the database (checkpointed, closed).
 public final class FailoverService: Sendable {
     /// The configuration the service runs on.
     public let configuration: FailoverConfiguration
@@ -19,18 +26,37 @@ public final class FailoverService: Sendable {
     let store: StateStore
     let writer: IngestWriter
     let server: HTTPServer
+    /// The runbook engine.
+    public let engine: RunbookEngine
+    /// The engine's side of the store.
+    public let ledger: RunbookLedger
+    /// The runbooks and firing-period settings in force.
+    public let policy: RunbookPolicy
     let logger: Logger
     private let retention = Mutex<Task<Void, Never>?>(nil)
 
     /// Prepares the service: resolves secrets, opens and migrates the database, builds the routes.
+    ///
+    /// - Parameters:
+    ///   - dnsProviders: provider accounts by name, replacing the configured ones (tests); `nil` builds the
+    ///     configured accounts.
     public init(
-        configuration: FailoverConfiguration, logger: Logger, secrets: SecretResolver = SecretResolver()
+        configuration: FailoverConfiguration, logger: Logger, secrets: SecretResolver = SecretResolver(),
+        dnsProviders: [String: any DNSProvider]? = nil
     ) throws(ServiceError) {
         self.configuration = configuration
         self.logger = logger
         let access = AccessPolicy(
             webhook: try Self.authenticator(configuration.server.auth.webhook, "server.auth.webhook", secrets),
-            read: try Self.authenticator(configuration.server.auth.read, "server.auth.read", secrets))
+            read: try Self.authenticator(configuration.server.auth.read, "server.auth.read", secrets),
+            admin: try Self.authenticator(configuration.server.auth.admin, "server.auth.admin", secrets))
+        let directory: ProviderDirectory
+        if let dnsProviders {
+            directory = ProviderDirectory(providers: dnsProviders)
+        } else {
+            directory = try ProviderDirectory(
+                accounts: configuration.providers, secrets: secrets, logger: logger)
+        }
         let metrics = ServiceMetrics()
         self.metrics = metrics
         do {
@@ -39,10 +65,28 @@ public final class FailoverService: Sendable {
         } catch {
             throw .storage(error.message)
         }
+        let policy = RunbookPolicy(
+            RunbookPolicy.Settings(
+                catalog: configuration.runbooks, reopenWindow: configuration.ingest.reopenWindow,
+                dryRun: configuration.engine.dryRun))
+        self.policy = policy
+        let wakeup = EngineWakeup()
         writer = IngestWriter(
             store: store, maxBatchSize: configuration.ingest.maxBatchSize,
-            maxPending: configuration.ingest.maxPending, logger: logger,
-            onBatch: { report in metrics.record(batch: report) })
+            maxPending: configuration.ingest.maxPending, logger: logger, policy: policy,
+            onBatch: { report in metrics.record(batch: report) }, onScheduled: { wakeup.wake() })
+        let ledger = RunbookLedger(writer: writer, store: store)
+        self.ledger = ledger
+        let engineSettings = configuration.engine
+        engine = RunbookEngine(
+            configuration: EngineConfiguration(
+                workers: engineSettings.workers, lease: engineSettings.lease,
+                pollInterval: engineSettings.pollInterval),
+            ledger: ledger, catalog: { policy.settings.catalog }, dns: directory,
+            http: ServiceHTTPStepClient(logger: logger),
+            processes: ProcessStepLauncher(runner: ProcessRunner(logger: logger)), logger: logger,
+            observer: metrics)
+        wakeup.engine = engine
 
         var router = HTTPRouter()
         WebhookController(access: access, writer: writer, metrics: metrics, logger: logger)
@@ -51,6 +95,8 @@ public final class FailoverService: Sendable {
         StateViewController(store: store, access: access).register(in: &router)
         AuditController(store: store, access: access).register(in: &router)
         MetricsController(metrics: metrics, store: store, writer: writer).register(in: &router)
+        RunbookController(store: store, ledger: ledger, policy: policy, access: access, wake: { wakeup.wake() })
+            .register(in: &router)
 
         let httpMetrics = HTTPMetrics(registry: metrics.registry)
         let server = configuration.server
@@ -74,6 +120,16 @@ public final class FailoverService: Sendable {
         }
         if access.read.isOpen {
             logger.warning("the operator API (/api/v1) is open to anyone: set server.auth.read in the configuration")
+        }
+        if access.admin.isOpen, !configuration.runbooks.runbooks.isEmpty {
+            logger.warning(
+                "anyone who reaches the API may execute, fail back, pause and cancel runbooks: set server.auth.admin")
+        }
+        for warning in configuration.warnings {
+            logger.warning("configuration: \(warning)")
+        }
+        if configuration.engine.dryRun {
+            logger.notice("dry run: runbooks read and plan DNS changes but change nothing outside failoverd")
         }
     }
 
@@ -175,6 +231,7 @@ public final class FailoverService: Sendable {
             throw .listen(error.message)
         }
         startRetention()
+        engine.start()
         logger.info(
             "failoverd started",
             metadata: [
@@ -192,6 +249,7 @@ public final class FailoverService: Sendable {
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
         logger.info("failoverd stopping")
         await server.shutdown(gracePeriod: gracePeriod)
+        await engine.shutdown(gracePeriod: gracePeriod)
         if let task = retention.withLock({ $0 }) {
             task.cancel()
             await task.value
@@ -201,4 +259,12 @@ public final class FailoverService: Sendable {
         store.close()
         logger.info("failoverd stopped")
     }
+}
+
+/// Lets the writer wake the engine, which is created after it.
+final class EngineWakeup: @unchecked Sendable {
+    // Set once in `FailoverService.init`, before the writer can commit anything that schedules work.
+    var engine: RunbookEngine?
+
+    func wake() { engine?.wake() }
 }

@@ -1,21 +1,47 @@
 import FailoverHTTPServer
 
-/// Which credential opens which door: the webhook credential posts webhooks, the read credential reads the API.
+/// Which credential opens which door: the webhook credential posts webhooks, the read credential reads the API,
+/// the admin credential reads the API and acts on runbooks.
 ///
 /// A credential that is valid but for the other door gets 403 (it authenticated, it is not allowed here);
 /// missing or wrong credentials get 401 with the challenge of the door asked for.
 struct AccessPolicy: Sendable {
     let webhook: CallerAuthenticator
     let read: CallerAuthenticator
+    let admin: CallerAuthenticator
+
+    init(webhook: CallerAuthenticator, read: CallerAuthenticator, admin: CallerAuthenticator = .open) {
+        self.webhook = webhook
+        self.read = read
+        self.admin = admin
+    }
 
     /// Admits a read of the operator API; returns who was admitted, `nil` when reads are open.
     func authorizeRead(_ request: HTTPRequest) throws(HTTPError) -> String? {
         do {
             return try read.authenticate(request)
         } catch {
+            if !admin.isOpen, let caller = try? admin.authenticate(request) { return "admin:" + (caller ?? "") }
             if !webhook.isOpen, (try? webhook.authenticate(request)) != nil {
                 throw .forbidden(
                     "this credential may post webhooks, not read the API: use the server.auth.read credentials")
+            }
+            throw error
+        }
+    }
+
+    /// Admits an action on runbooks; returns the actor recorded in the audit (`admin:bearer`,
+    /// `admin:basic:USER`, or `anonymous` when actions are open).
+    func authorizeAdmin(_ request: HTTPRequest) throws(HTTPError) -> String {
+        do {
+            return try admin.authenticate(request).map { "admin:" + $0 } ?? "anonymous"
+        } catch {
+            let others = [("read the API", read), ("post webhooks", webhook)]
+            for (what, authenticator) in others where !authenticator.isOpen {
+                if (try? authenticator.authenticate(request)) != nil {
+                    throw .forbidden(
+                        "this credential may \(what), not act on runbooks: use the server.auth.admin credentials")
+                }
             }
             throw error
         }

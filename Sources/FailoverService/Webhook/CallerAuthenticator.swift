@@ -29,7 +29,10 @@ public struct CallerAuthenticator: Sendable {
         self.realm = realm
     }
 
-    /// Whether any credential is required.
+    /// An authenticator with no credentials: admits everyone.
+    public static let open = CallerAuthenticator(bearerToken: nil, basicUsername: nil, basicPassword: nil)
+
+    /// Whether no credential is required.
     public var isOpen: Bool { bearerDigest == nil && basicPasswordDigest == nil }
 
     /// Admits or refuses a request. Returns who was admitted (`bearer`, `basic:USER`), `nil` when open.

@@ -117,6 +117,166 @@ extension StateStore {
         migrator.registerMigration("v3_drop_delivery_alerts") { db in
             try db.execute(sql: "DROP TABLE delivery_alerts")
         }
+        // The runbook engine (issue 8). Episodes become firing periods: one fingerprint's periods follow each other
+        // (the latest row is the current one), `starts_at` is the earliest start seen, and a firing after the
+        // resolution waits `reopen_due_ms` for confirmation; (fingerprint, starts_at) is no longer unique, so the
+        // table is rebuilt. Runbook keys hold each key's phase; incidents group a key's episodes (one open per key,
+        // enforced by a partial unique index); executions are claimed with a lease and a fencing token from one
+        // counter; execution_locks serialise executions that share a runbook key or a DNS record set.
+        migrator.registerMigration("v4_runbook_engine") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE episodes_v4 (
+                        id INTEGER PRIMARY KEY,
+                        fingerprint TEXT NOT NULL,
+                        starts_at TEXT NOT NULL,
+                        alertname TEXT NOT NULL,
+                        labels TEXT NOT NULL,
+                        annotations TEXT NOT NULL,
+                        generator_url TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),
+                        seen_firing INTEGER NOT NULL,
+                        ends_at TEXT,
+                        opened_at_ms INTEGER NOT NULL,
+                        first_delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+                        resolved_at_ms INTEGER,
+                        resolved_delivery_id INTEGER REFERENCES deliveries (id),
+                        last_seen_ms INTEGER NOT NULL,
+                        last_delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+                        duplicates INTEGER NOT NULL DEFAULT 0,
+                        stale_firings INTEGER NOT NULL DEFAULT 0,
+                        reopen_due_ms INTEGER,
+                        reopenings INTEGER NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO episodes_v4 (id, fingerprint, starts_at, alertname, labels, annotations, generator_url,
+                        state, seen_firing, ends_at, opened_at_ms, first_delivery_id, resolved_at_ms,
+                        resolved_delivery_id, last_seen_ms, last_delivery_id, duplicates, stale_firings)
+                    SELECT id, fingerprint, starts_at, alertname, labels, annotations, generator_url, state,
+                        seen_firing, ends_at, opened_at_ms, first_delivery_id, resolved_at_ms, resolved_delivery_id,
+                        last_seen_ms, last_delivery_id, duplicates, stale_firings
+                    FROM episodes;
+                    DROP TABLE episodes;
+                    ALTER TABLE episodes_v4 RENAME TO episodes;
+                    CREATE INDEX episodes_fingerprint ON episodes (fingerprint, id);
+                    CREATE INDEX episodes_state ON episodes (state, id);
+                    CREATE INDEX episodes_alertname ON episodes (alertname, id);
+                    CREATE INDEX episodes_reopen_due ON episodes (reopen_due_ms) WHERE reopen_due_ms IS NOT NULL;
+
+                    CREATE TABLE runbook_keys (
+                        runbook TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        phase TEXT NOT NULL
+                            CHECK (phase IN ('normal', 'failing_over', 'failed_over', 'failing_back', 'failed')),
+                        open_incident_id INTEGER,
+                        active_execution_id INTEGER,
+                        failback_due_ms INTEGER,
+                        failback_awaiting_approval INTEGER NOT NULL DEFAULT 0,
+                        refire_after_failback INTEGER NOT NULL DEFAULT 0,
+                        last_resolved_ms INTEGER,
+                        last_failover_ms INTEGER,
+                        last_failback_ms INTEGER,
+                        updated_ms INTEGER NOT NULL,
+                        PRIMARY KEY (runbook, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX runbook_keys_failback_due ON runbook_keys (failback_due_ms)
+                        WHERE failback_due_ms IS NOT NULL;
+
+                    CREATE TABLE incidents (
+                        id INTEGER PRIMARY KEY,
+                        runbook TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+                        opened_at_ms INTEGER NOT NULL,
+                        closed_at_ms INTEGER,
+                        starts_at TEXT NOT NULL,
+                        first_episode_id INTEGER NOT NULL REFERENCES episodes (id),
+                        labels TEXT NOT NULL,
+                        annotations TEXT NOT NULL,
+                        execution_id INTEGER
+                    );
+                    CREATE UNIQUE INDEX incidents_open ON incidents (runbook, key) WHERE state = 'open';
+                    CREATE INDEX incidents_runbook ON incidents (runbook, id);
+                    CREATE INDEX incidents_state ON incidents (state, id);
+
+                    CREATE TABLE incident_episodes (
+                        incident_id INTEGER NOT NULL REFERENCES incidents (id),
+                        episode_id INTEGER NOT NULL REFERENCES episodes (id),
+                        firing INTEGER NOT NULL,
+                        joined_at_ms INTEGER NOT NULL,
+                        PRIMARY KEY (incident_id, episode_id)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE executions (
+                        id INTEGER PRIMARY KEY,
+                        runbook TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        incident_id INTEGER REFERENCES incidents (id),
+                        kind TEXT NOT NULL CHECK (kind IN ('failover', 'failback')),
+                        state TEXT NOT NULL
+                            CHECK (state IN ('scheduled', 'running', 'succeeded', 'failed', 'cancelled', 'suppressed')),
+                        trigger TEXT NOT NULL CHECK (trigger IN ('alert', 'operator')),
+                        requested_by TEXT NOT NULL,
+                        dry_run INTEGER NOT NULL,
+                        forced INTEGER NOT NULL,
+                        moves_key INTEGER NOT NULL,
+                        suppressed_reason TEXT,
+                        error TEXT,
+                        labels TEXT NOT NULL,
+                        annotations TEXT NOT NULL,
+                        created_at_ms INTEGER NOT NULL,
+                        due_at_ms INTEGER NOT NULL,
+                        started_at_ms INTEGER,
+                        finished_at_ms INTEGER,
+                        claim_owner TEXT,
+                        claim_fence INTEGER,
+                        lease_expires_ms INTEGER,
+                        claims INTEGER NOT NULL DEFAULT 0,
+                        next_step INTEGER NOT NULL DEFAULT 0,
+                        cancel_requested_by TEXT
+                    );
+                    CREATE INDEX executions_due ON executions (due_at_ms, id) WHERE state IN ('scheduled', 'running');
+                    CREATE INDEX executions_runbook ON executions (runbook, key, id);
+                    CREATE INDEX executions_state ON executions (state, id);
+
+                    CREATE TABLE execution_locks (
+                        lock_key TEXT NOT NULL,
+                        execution_id INTEGER NOT NULL REFERENCES executions (id),
+                        PRIMARY KEY (lock_key, execution_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX execution_locks_execution ON execution_locks (execution_id);
+
+                    CREATE TABLE execution_steps (
+                        execution_id INTEGER NOT NULL REFERENCES executions (id),
+                        path TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        name TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('running', 'succeeded', 'failed', 'skipped')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        runs INTEGER NOT NULL DEFAULT 0,
+                        fence INTEGER NOT NULL,
+                        started_at_ms INTEGER NOT NULL,
+                        finished_at_ms INTEGER,
+                        summary TEXT,
+                        error TEXT,
+                        detail TEXT NOT NULL DEFAULT '{}',
+                        PRIMARY KEY (execution_id, path)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE runbook_pauses (
+                        runbook TEXT PRIMARY KEY,
+                        paused_at_ms INTEGER NOT NULL,
+                        paused_by TEXT NOT NULL,
+                        reason TEXT
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE fencing_tokens (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        last_token INTEGER NOT NULL
+                    );
+                    INSERT INTO fencing_tokens (id, last_token) VALUES (1, 0);
+                    """)
+        }
         return migrator
     }
 }

@@ -6,11 +6,14 @@ public struct IngestReceipt: Sendable, Hashable {
     public var deliveryID: Int64
     /// One outcome per alert, in message order.
     public var alerts: [AlertOutcome]
+    /// Executions the delivery scheduled (the engine is woken for them).
+    public var scheduledExecutions: [Int64]
 
     /// Creates a receipt.
-    public init(deliveryID: Int64, alerts: [AlertOutcome]) {
+    public init(deliveryID: Int64, alerts: [AlertOutcome], scheduledExecutions: [Int64] = []) {
         self.deliveryID = deliveryID
         self.alerts = alerts
+        self.scheduledExecutions = scheduledExecutions
     }
 }
 
@@ -24,12 +27,18 @@ public struct AlertOutcome: Sendable, Hashable {
     public var episodeID: Int64
     /// What the notification did to the episode.
     public var transition: EpisodeTransition
+    /// The period's (earliest) start after the notification.
+    public var periodStartsAt: Timestamp
 
     /// Creates an outcome.
-    public init(fingerprint: String, startsAt: String, episodeID: Int64, transition: EpisodeTransition) {
+    public init(
+        fingerprint: String, startsAt: String, episodeID: Int64, transition: EpisodeTransition,
+        periodStartsAt: Timestamp
+    ) {
         self.fingerprint = fingerprint
         self.startsAt = startsAt
         self.episodeID = episodeID
         self.transition = transition
+        self.periodStartsAt = periodStartsAt
     }
 }

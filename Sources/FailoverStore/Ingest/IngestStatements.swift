@@ -11,10 +11,13 @@ import GRDBSQLite
 final class IngestStatements {
     private let db: Database
     private let insertDelivery: Statement
-    private let findEpisode: Statement
+    private let findPeriod: Statement
     private let insertEpisode: Statement
     private let resolveEpisode: Statement
     private let countDuplicate: Statement
+    private let moveStart: Statement
+    private let markReopenPending: Statement
+    private let reopenEpisode: Statement
     private let writeHeartbeat: Statement
 
     init(_ db: Database) throws {
@@ -25,8 +28,12 @@ final class IngestStatements {
                     alert_count, firing_count, resolved_count, truncated_alerts, body_sha256, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        findEpisode = try db.makeStatement(
-            sql: "SELECT id, state FROM episodes WHERE fingerprint = ? AND starts_at = ?")
+        // The latest episode of a fingerprint is its current firing period.
+        findPeriod = try db.makeStatement(
+            sql: """
+                SELECT id, state, starts_at, ends_at, reopen_due_ms FROM episodes WHERE fingerprint = ?
+                ORDER BY id DESC LIMIT 1
+                """)
         insertEpisode = try db.makeStatement(
             sql: """
                 INSERT INTO episodes (fingerprint, starts_at, alertname, labels, annotations, generator_url,
@@ -37,13 +44,23 @@ final class IngestStatements {
         resolveEpisode = try db.makeStatement(
             sql: """
                 UPDATE episodes SET state = 'resolved', ends_at = ?, resolved_at_ms = ?, resolved_delivery_id = ?,
-                    annotations = ?, last_seen_ms = ?, last_delivery_id = ?
+                    annotations = ?, last_seen_ms = ?, last_delivery_id = ?, reopen_due_ms = NULL
                 WHERE id = ?
                 """)
         countDuplicate = try db.makeStatement(
             sql: """
                 UPDATE episodes SET duplicates = duplicates + 1, stale_firings = stale_firings + ?,
-                    last_seen_ms = ?, last_delivery_id = ?
+                    last_seen_ms = ?, last_delivery_id = ?, reopen_due_ms = CASE WHEN ? THEN NULL ELSE reopen_due_ms END
+                WHERE id = ?
+                """)
+        moveStart = try db.makeStatement(sql: "UPDATE episodes SET starts_at = ? WHERE id = ?")
+        markReopenPending = try db.makeStatement(
+            sql: "UPDATE episodes SET reopen_due_ms = ?, last_seen_ms = ?, last_delivery_id = ? WHERE id = ?")
+        reopenEpisode = try db.makeStatement(
+            sql: """
+                UPDATE episodes SET state = 'firing', reopen_due_ms = NULL, reopenings = reopenings + 1,
+                    resolved_at_ms = NULL, resolved_delivery_id = NULL, ends_at = NULL, last_seen_ms = ?,
+                    last_delivery_id = ?
                 WHERE id = ?
                 """)
         writeHeartbeat = try db.makeStatement(
@@ -54,7 +71,7 @@ final class IngestStatements {
     }
 
     /// Stores one delivery and applies each alert to its episode; the caller owns the transaction.
-    func apply(_ delivery: PreparedDelivery) throws -> IngestReceipt {
+    func apply(_ delivery: PreparedDelivery, reopenWindow: Duration) throws -> IngestReceipt {
         var bind = Binder(insertDelivery)
         bind.int(delivery.receivedAtMilliseconds)
         bind.text(delivery.remoteAddress)
@@ -75,9 +92,12 @@ final class IngestStatements {
         var outcomes: [AlertOutcome] = []
         outcomes.reserveCapacity(delivery.alerts.count)
         for alert in delivery.alerts {
-            let (existingID, current) = try lookup(fingerprint: alert.fingerprint, startsAt: alert.startsAt)
-            let transition = EpisodeTransition.decide(current: current, incoming: alert.status)
+            let current = try lookup(fingerprint: alert.fingerprint)
+            let decision = FiringPeriod.decide(
+                current: current, notice: alert.notice, now: now, reopenWindow: reopenWindow)
+            let transition = decision.transition
             let episodeID: Int64
+            var periodStart = current?.startsAt ?? alert.notice.startsAt
             switch transition {
             case .opened, .openedResolved:
                 let resolved = transition == .openedResolved
@@ -88,7 +108,7 @@ final class IngestStatements {
                 bind.text(alert.labelsJSON)
                 bind.text(alert.annotationsJSON)
                 bind.text(alert.generatorURL)
-                bind.text(transition.resultingState.rawValue)
+                bind.text(resolved ? EpisodeState.resolved.rawValue : EpisodeState.firing.rawValue)
                 bind.int(resolved ? 0 : 1)
                 bind.text(alert.endsAt)
                 bind.int(now)
@@ -99,8 +119,9 @@ final class IngestStatements {
                 bind.int(deliveryID)
                 try run(insertEpisode)
                 episodeID = sqlite3_last_insert_rowid(db.sqliteConnection)
+                periodStart = alert.notice.startsAt
             case .resolved:
-                episodeID = existingID!
+                episodeID = current!.episodeID
                 var bind = Binder(resolveEpisode)
                 bind.text(alert.endsAt)
                 bind.int(now)
@@ -110,19 +131,38 @@ final class IngestStatements {
                 bind.int(deliveryID)
                 bind.int(episodeID)
                 try run(resolveEpisode)
-            case .duplicateFiring, .duplicateResolved, .staleFiring:
-                episodeID = existingID!
+            case .duplicateFiring, .duplicateResolved, .staleResolved, .reopenCancelled:
+                episodeID = current!.episodeID
                 var bind = Binder(countDuplicate)
-                bind.int(transition == .staleFiring ? 1 : 0)
+                bind.int(transition == .reopenCancelled ? 1 : 0)
+                bind.int(now)
+                bind.int(deliveryID)
+                bind.int(transition == .reopenCancelled ? 1 : 0)
+                bind.int(episodeID)
+                try run(countDuplicate)
+            case .reopenPending:
+                episodeID = current!.episodeID
+                var bind = Binder(markReopenPending)
+                bind.int(decision.reopenDueAtMilliseconds)
                 bind.int(now)
                 bind.int(deliveryID)
                 bind.int(episodeID)
-                try run(countDuplicate)
+                try run(markReopenPending)
+            case .reopened:
+                episodeID = current!.episodeID
+                try reopen(episodeID: episodeID, now: now, deliveryID: deliveryID)
+            }
+            if decision.movesStartEarlier {
+                var bind = Binder(moveStart)
+                bind.text(alert.startsAt)
+                bind.int(episodeID)
+                try run(moveStart)
+                periodStart = alert.notice.startsAt
             }
             outcomes.append(
                 AlertOutcome(
                     fingerprint: alert.fingerprint, startsAt: alert.startsAt, episodeID: episodeID,
-                    transition: transition))
+                    transition: transition, periodStartsAt: periodStart))
         }
         return IngestReceipt(deliveryID: deliveryID, alerts: outcomes)
     }
@@ -134,19 +174,35 @@ final class IngestStatements {
         try run(writeHeartbeat)
     }
 
-    private func lookup(fingerprint: String, startsAt: String) throws -> (Int64?, EpisodeState?) {
-        let statement = findEpisode.sqliteStatement
-        var bind = Binder(findEpisode)
+    /// Makes a resolved episode fire again (its reopening was confirmed, or the window is zero).
+    func reopen(episodeID: Int64, now: Int64, deliveryID: Int64?) throws {
+        var bind = Binder(reopenEpisode)
+        bind.int(now)
+        bind.int(deliveryID)
+        bind.int(episodeID)
+        try run(reopenEpisode)
+    }
+
+    private func lookup(fingerprint: String) throws -> FiringPeriod? {
+        let statement = findPeriod.sqliteStatement
+        var bind = Binder(findPeriod)
         bind.text(fingerprint)
-        bind.text(startsAt)
         defer { sqlite3_reset(statement) }
         switch sqlite3_step(statement) {
         case SQLITE_ROW:
+            func text(_ column: Int32) -> String? {
+                sqlite3_column_text(statement, column).map { String(cString: $0) }
+            }
             let id = sqlite3_column_int64(statement, 0)
-            let state = sqlite3_column_text(statement, 1).map { EpisodeState(rawValue: String(cString: $0)) } ?? nil
-            return (id, state)
+            let state = text(1).flatMap(EpisodeState.init(rawValue:)) ?? .firing
+            let startsAt = text(2).flatMap { Timestamp(rfc3339: $0) } ?? .goZero
+            let endsAt = text(3).flatMap { Timestamp(rfc3339: $0) }
+            let due: Int64? =
+                sqlite3_column_type(statement, 4) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, 4)
+            return FiringPeriod(
+                episodeID: id, startsAt: startsAt, state: state, endsAt: endsAt, reopenDueAtMilliseconds: due)
         case SQLITE_DONE:
-            return (nil, nil)
+            return nil
         case let code:
             throw error(code)
         }

@@ -5,7 +5,9 @@ extension IngestWriter {
     /// Records what a stored delivery did, in the delivery's own transaction (both commit or neither):
     /// - `webhook.received`, whose detail lists every alert with its episode and transition, repeats included;
     /// - `episode.opened` and `episode.resolved` for every change of an episode's state;
-    /// - `episode.duplicate` for a stale firing after the resolution (an HA peer's late delivery).
+    /// - `episode.reopen_pending`, `episode.reopen_cancelled` and `episode.reopened` for a firing after the
+    ///   resolution and how its confirmation window ended (at once when the window is zero);
+    /// - `episode.duplicate` for a resolved notification of an older period, which closes nothing.
     ///
     /// Plain repeats of a known state (re-sends, peers, `repeat_interval`) are the bulk of all notifications; they
     /// stay visible in the delivery's event without one event each, which kept the audit trail's share of the
@@ -40,7 +42,10 @@ extension IngestWriter {
             switch outcome.transition {
             case .opened, .openedResolved: type = .episodeOpened
             case .resolved: type = .episodeResolved
-            case .staleFiring: type = .episodeDuplicate
+            case .reopenPending: type = .episodeReopenPending
+            case .reopenCancelled: type = .episodeReopenCancelled
+            case .reopened: type = .episodeReopened
+            case .staleResolved: type = .episodeDuplicate
             case .duplicateFiring, .duplicateResolved: continue
             }
             _ = try audit.append(

@@ -31,6 +31,14 @@ public final class IngestWriter: @unchecked Sendable {
     private enum Work {
         case delivery(PreparedDelivery, DeliveryCompletion)
         case probe(Int64, @Sendable (Result<Void, IngestError>) -> Void)
+        /// A transaction of its own (the engine's plan-shaped writes), never batched with others.
+        case transaction(
+            @Sendable (Database, AuditWriter) throws -> Void, @Sendable (Result<Void, IngestError>) -> Void)
+
+        var isTransaction: Bool {
+            if case .transaction = self { return true }
+            return false
+        }
     }
 
     private let store: StateStore
@@ -38,6 +46,9 @@ public final class IngestWriter: @unchecked Sendable {
     private let maxPending: Int
     private let logger: Logger
     private let onBatch: (@Sendable (BatchReport) -> Void)?
+    /// The runbooks and period settings the ingest decisions use.
+    public let policy: RunbookPolicy
+    private let onScheduled: (@Sendable () -> Void)?
 
     // Guarded by `condition`.
     private let condition = NSCondition()
@@ -52,11 +63,18 @@ public final class IngestWriter: @unchecked Sendable {
     private var stopped = false
 
     /// Creates a writer over the store and starts its thread.
+    ///
+    /// - Parameters:
+    ///   - policy: the runbooks matched against every alert and the firing-period settings.
+    ///   - onScheduled: called after a commit that scheduled an execution (the engine's wake-up hint).
     public init(
         store: StateStore, maxBatchSize: Int = 256, maxPending: Int = 4096, logger: Logger,
-        onBatch: (@Sendable (BatchReport) -> Void)? = nil
+        policy: RunbookPolicy = RunbookPolicy(), onBatch: (@Sendable (BatchReport) -> Void)? = nil,
+        onScheduled: (@Sendable () -> Void)? = nil
     ) {
         self.store = store
+        self.policy = policy
+        self.onScheduled = onScheduled
         self.maxBatchSize = max(1, maxBatchSize)
         self.maxPending = max(1, maxPending)
         self.logger = logger
@@ -107,6 +125,27 @@ public final class IngestWriter: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` in a transaction of its own on the writer's connection, after the work queued before it; the
+    /// result is returned after the commit. A throwing body rolls back and its error is rethrown.
+    ///
+    /// The engine's writes (claims, step records, timers, operator actions) go through here, so that the database
+    /// has one writer and every change to runbook state is serialised with ingest.
+    public func perform<T: Sendable>(
+        _ body: @escaping @Sendable (Database, AuditWriter) throws -> T
+    ) async throws(IngestError) -> T {
+        let box = TransactionResult<T>()
+        let result: Result<Void, IngestError> = await withCheckedContinuation { continuation in
+            let work = Work.transaction(
+                { db, audit in box.set(try body(db, audit)) },
+                { continuation.resume(returning: $0) })
+            if let refusal = enqueue(work, bounded: false) {
+                continuation.resume(returning: .failure(refusal))
+            }
+        }
+        try result.get()
+        return box.take()
+    }
+
     /// Refuses new work, commits everything already waiting, and stops the thread. Returns when it has stopped.
     public func shutdown() {
         condition.lock()
@@ -116,11 +155,11 @@ public final class IngestWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func enqueue(_ work: Work) -> IngestError? {
+    private func enqueue(_ work: Work, bounded: Bool = true) -> IngestError? {
         condition.lock()
         defer { condition.unlock() }
         guard accepting else { return .shuttingDown }
-        guard pending.count < maxPending else { return .overloaded(pending: pending.count) }
+        guard !bounded || pending.count < maxPending else { return .overloaded(pending: pending.count) }
         pending.append(work)
         condition.signal()
         return nil
@@ -141,7 +180,12 @@ public final class IngestWriter: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let count = min(pending.count, maxBatchSize)
+            // A transaction runs alone; deliveries and probes up to the next one form a batch.
+            var count = 1
+            if !pending[0].isTransaction {
+                let limit = min(pending.count, maxBatchSize)
+                while count < limit && !pending[count].isTransaction { count += 1 }
+            }
             let batch = Array(pending.prefix(count))
             pending.removeFirst(count)
             committing = count
@@ -162,11 +206,14 @@ public final class IngestWriter: @unchecked Sendable {
         let started = clock.now
         var receipts: [IngestReceipt?] = []
         var transitions: [EpisodeTransition] = []
+        var scheduled = false
         let outcome: Result<Void, IngestError>
+        let settings = policy.settings
         do {
             try store.pool.write { db in
                 receipts = []
                 transitions = []
+                scheduled = false
                 let statements = try self.statements ?? IngestStatements(db)
                 self.statements = statements
                 let audit = self.audit ?? AuditWriter()
@@ -174,12 +221,18 @@ public final class IngestWriter: @unchecked Sendable {
                 for work in batch {
                     switch work {
                     case .delivery(let delivery, _):
-                        let receipt = try statements.apply(delivery)
+                        var receipt = try statements.apply(delivery, reopenWindow: settings.reopenWindow)
                         try Self.recordAudit(of: delivery, receipt, with: audit, in: db)
+                        try Self.planRunbooks(for: delivery, &receipt, settings: settings, audit: audit, in: db)
+                        scheduled = scheduled || !receipt.scheduledExecutions.isEmpty
                         transitions.append(contentsOf: receipt.alerts.map(\.transition))
                         receipts.append(receipt)
                     case .probe(let now, _):
                         try statements.heartbeat(at: now)
+                        receipts.append(nil)
+                    case .transaction(let body, _):
+                        try body(db, audit)
+                        scheduled = true
                         receipts.append(nil)
                     }
                 }
@@ -187,7 +240,9 @@ public final class IngestWriter: @unchecked Sendable {
             outcome = .success(())
         } catch {
             logger.error(
-                "ingest commit failed; answering the batch with 503",
+                batch[0].isTransaction
+                    ? "engine transaction failed; nothing of it was stored"
+                    : "ingest commit failed; answering the batch with 503",
                 metadata: ["deliveries": "\(batch.count)", "error": "\(error)"])
             outcome = .failure(.commitFailed(Self.describe(error)))
         }
@@ -195,10 +250,11 @@ public final class IngestWriter: @unchecked Sendable {
         condition.lock()
         let arrivedMeanwhile = !pending.isEmpty
         condition.unlock()
-        onBatch?(
-            BatchReport(
-                deliveries: batch.count, committed: (try? outcome.get()) != nil, duration: clock.now - started,
-                transitions: (try? outcome.get()) != nil ? transitions : []))
+        if batch.count == 1, batch[0].isTransaction {
+            // Engine transactions are not webhook batches: they stay out of the ingest metrics.
+        } else {
+            reportBatch(batch.count, outcome, clock.now - started, transitions)
+        }
         for (index, work) in batch.enumerated() {
             switch (work, outcome) {
             case (.delivery(_, let completion), .success):
@@ -209,9 +265,24 @@ public final class IngestWriter: @unchecked Sendable {
                 completion(.success(()))
             case (.probe(_, let completion), .failure(let error)):
                 completion(.failure(error))
+            case (.transaction(_, let completion), .success):
+                completion(.success(()))
+            case (.transaction(_, let completion), .failure(let error)):
+                completion(.failure(error))
             }
         }
+        if scheduled, (try? outcome.get()) != nil { onScheduled?() }
         return arrivedMeanwhile
+    }
+
+    private func reportBatch(
+        _ count: Int, _ outcome: Result<Void, IngestError>, _ duration: Duration, _ transitions: [EpisodeTransition]
+    ) {
+        let committed = (try? outcome.get()) != nil
+        onBatch?(
+            BatchReport(
+                deliveries: count, committed: committed, duration: duration, transitions: committed ? transitions : []
+            ))
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -226,4 +297,15 @@ public final class IngestWriter: @unchecked Sendable {
         }
         return String(describing: error)
     }
+}
+
+/// Carries a transaction's result from the writer thread to the waiting task.
+private final class TransactionResult<T: Sendable>: @unchecked Sendable {
+    // Written on the writer thread before the completion resumes the waiting task, read after it: the
+    // continuation's resumption orders the two.
+    private var value: T?
+
+    func set(_ value: T) { self.value = value }
+
+    func take() -> T { value! }
 }

@@ -64,6 +64,12 @@ public struct PreparedAlert: Sendable {
     public var generatorURL: String
     /// `endsAt` in canonical RFC 3339, `nil` when Go's zero time.
     public var endsAt: String?
+    /// What the alert says about its firing period (the instants, for comparisons).
+    public var notice: AlertNotice
+    /// The labels, for runbook matching and templates.
+    public var labels: [String: String]
+    /// The annotations, for templates.
+    public var annotations: [String: String]
 
     /// Prepares one alert.
     public init(_ alert: WebhookAlert) {
@@ -75,5 +81,8 @@ public struct PreparedAlert: Sendable {
         annotationsJSON = alert.annotationsText ?? JSONText.object(alert.annotations)
         generatorURL = alert.generatorURL
         endsAt = alert.endsAt?.rfc3339
+        notice = AlertNotice(status: alert.status, startsAt: alert.startsAt, endsAt: alert.endsAt)
+        labels = alert.labels
+        annotations = alert.annotations
     }
 }

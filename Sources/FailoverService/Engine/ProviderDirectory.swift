@@ -1,0 +1,86 @@
+import FailoverConfig
+import FailoverCore
+import FailoverDNS
+import FailoverEngine
+import Logging
+
+/// The configured DNS provider accounts, for `dns` steps: each account's ``DNSProvider`` behind the engine's
+/// ``DNSRecordSetting`` port.
+struct ProviderDirectory: DNSProviderDirectory {
+    let providers: [String: ProviderRecordSetter]
+
+    /// Builds every configured account; a token that cannot be read stops the start with a clear message.
+    init(
+        accounts: [ProviderAccountConfiguration], secrets: SecretResolver, logger: Logger,
+        timing: HTTPRetryTimingChoice = .system
+    ) throws(ServiceError) {
+        var providers: [String: ProviderRecordSetter] = [:]
+        for account in accounts {
+            let token: String
+            do {
+                token = try secrets.resolve(account.token)
+            } catch {
+                throw .secret("providers.\(account.name).token: \(error.message)")
+            }
+            do {
+                providers[account.name] = ProviderRecordSetter(
+                    provider: try ProviderFactory.make(account: account, token: token, logger: logger))
+            } catch {
+                throw .secret("providers.\(account.name): \(error.message)")
+            }
+        }
+        self.providers = providers
+    }
+
+    init(providers: [String: any DNSProvider]) {
+        self.providers = providers.mapValues(ProviderRecordSetter.init(provider:))
+    }
+
+    func provider(named name: String) -> (any DNSRecordSetting)? { providers[name] }
+}
+
+/// Which retry clock the providers use (tests may pass instant ones).
+enum HTTPRetryTimingChoice: Sendable {
+    case system
+}
+
+/// One provider account as a `dns` step sees it: a verified set whose failure says what was already applied.
+struct ProviderRecordSetter: DNSRecordSetting {
+    let provider: any DNSProvider
+
+    func setRecords(
+        zone: String, name: String, type: DNSRecordType, targets: [String], ttl: Int, dryRun: Bool
+    ) async -> DNSStepOutcome {
+        let desired: DNSDesiredState
+        do {
+            desired = try DNSDesiredState(targets: targets, ttl: ttl)
+        } catch {
+            return DNSStepOutcome(
+                succeeded: false, summary: "\(provider.accountName): \(error.message)", before: [], after: [],
+                planned: [], applied: [], noChange: false, requestIDs: [], requestCount: 0, error: error.message)
+        }
+        do {
+            let result = try await provider.set(zone: zone, name: name, type: type, desired: desired, dryRun: dryRun)
+            return DNSStepOutcome(
+                succeeded: result.isNoOp || result.dryRun || result.verified, summary: result.summary,
+                before: result.before.map(Self.describe), after: result.after.map(Self.describe),
+                planned: result.plan.operations.map(\.description),
+                applied: result.dryRun ? [] : result.plan.operations.map(\.description), noChange: result.isNoOp,
+                requestIDs: result.requestIDs, requestCount: result.requestCount, error: nil)
+        } catch {
+            let progress = error.progress
+            let applied = progress?.applied.map(\.description) ?? []
+            var summary = error.message
+            if let progress, !progress.applied.isEmpty {
+                summary += " (applied \(progress.applied.count) of \(progress.planned.count) writes before the failure)"
+            }
+            return DNSStepOutcome(
+                succeeded: false, summary: summary, before: progress?.before.map(Self.describe) ?? [], after: [],
+                planned: progress?.planned.map(\.description) ?? [], applied: applied, noChange: false,
+                requestIDs: progress?.requestIDs ?? error.requestID.map { [$0] } ?? [],
+                requestCount: progress?.requestCount ?? error.attempts, error: summary)
+        }
+    }
+
+    static func describe(_ record: DNSRecord) -> String { "\(record.target) ttl=\(record.ttl)" }
+}
