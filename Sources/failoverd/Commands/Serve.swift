@@ -25,6 +25,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log.level"), help: "Log level: debug, info, warning or error.")
     var logLevel: String = "info"
 
+    @Flag(
+        name: .customLong("dry-run"),
+        help: "Runbooks read and plan DNS changes and report what they would do; nothing outside failoverd changes.")
+    var dryRun = false
+
     func validate() throws {
         if let listenAddress, ListenAddress(parsing: listenAddress) == nil {
             throw ValidationError("--web.listen-address \"\(listenAddress)\" is not HOST:PORT, e.g. 127.0.0.1:9095")
@@ -52,6 +57,7 @@ struct Serve: AsyncParsableCommand {
             configuration.server.listenAddress = address
         }
         if let storagePath { configuration.storage.path = storagePath }
+        if dryRun { configuration.engine.dryRun = true }
 
         let service: FailoverService
         do {
