@@ -36,7 +36,7 @@ struct AlertmanagerHarnessTests {
                 let posted = ContinuousClock.now
                 try await cluster.postAlerts([alert], toPeer: nil)
                 try await recorder.waitForAlerts(named: name, within: .seconds(15), until: "firing") {
-                    $0.contains { $0.is(.firing, startsAt: startsAt) }
+                    $0.contains { $0.matches(.firing, startsAt: startsAt) }
                 }
 
                 // Scenario timing, not a wait for a result: resolve 3 s after peer 1's snapshot, 12 s before its
@@ -49,13 +49,13 @@ struct AlertmanagerHarnessTests {
                     named: name, within: cluster.peerTimeout * 2 + .seconds(15),
                     "resolved, then a stale firing, then resolved again",
                     [
-                        { $0.is(.resolved, startsAt: startsAt) }, { $0.is(.firing, startsAt: startsAt) },
-                        { $0.is(.resolved, startsAt: startsAt) },
+                        { $0.matches(.resolved, startsAt: startsAt) }, { $0.matches(.firing, startsAt: startsAt) },
+                        { $0.matches(.resolved, startsAt: startsAt) },
                     ])
                 let resolved = alerts[match[0]]
                 let stale = alerts[match[1]]
                 let again = alerts[match[2]]
-                #expect(alerts.first?.is(.firing, startsAt: startsAt) == true, "\(alerts.listing)")
+                #expect(alerts.first?.matches(.firing, startsAt: startsAt) == true, "\(alerts.listing)")
                 #expect(alerts.first?.sender == cluster.peers[0].url, "\(alerts.listing)")
                 #expect(resolved.sender == cluster.peers[0].url, "\(alerts.listing)")
                 #expect(resolved.endsAt == resolvedAt, "\(alerts.listing)")
@@ -96,7 +96,7 @@ struct AlertmanagerHarnessTests {
                 try await alertmanager.postAlerts([alert])
                 let (first, _) = try await recorder.waitForSequence(
                     named: name, within: .seconds(20), "firing, then resolved by timeout",
-                    [{ $0.is(.firing, startsAt: startsAt) }, { $0.is(.resolved, startsAt: startsAt) }])
+                    [{ $0.matches(.firing, startsAt: startsAt) }, { $0.matches(.resolved, startsAt: startsAt) }])
                 let resolvedIndex = first.firstIndex { $0.status == .resolved }!
                 #expect(first[resolvedIndex].endsAt == lastEndsAt, "\(first.listing)")
 
@@ -108,11 +108,11 @@ struct AlertmanagerHarnessTests {
                     named: name, within: settings.repeatInterval + .seconds(20),
                     "firing, resolved, firing again, then repeated",
                     [
-                        { $0.is(.firing, startsAt: startsAt) }, { $0.is(.resolved, startsAt: startsAt) },
-                        { $0.is(.firing, startsAt: startsAt) }, { $0.is(.firing, startsAt: startsAt) },
+                        { $0.matches(.firing, startsAt: startsAt) }, { $0.matches(.resolved, startsAt: startsAt) },
+                        { $0.matches(.firing, startsAt: startsAt) }, { $0.matches(.firing, startsAt: startsAt) },
                     ])
                 let afterResolved = alerts[(match[1] + 1)...]
-                #expect(afterResolved.allSatisfy { $0.is(.firing, startsAt: startsAt) }, "\(alerts.listing)")
+                #expect(afterResolved.allSatisfy { $0.matches(.firing, startsAt: startsAt) }, "\(alerts.listing)")
                 #expect(afterResolved.allSatisfy { $0.endsAt == nil }, "\(alerts.listing)")
                 // Alertmanager repeats an unchanged notification only once repeat_interval has passed.
                 let repeatGap = alerts[match[2]].receivedAt.duration(until: alerts[match[3]].receivedAt)
@@ -146,7 +146,7 @@ struct AlertmanagerHarnessTests {
                 let replicaA = replicaB.withPeriod(startsAt: earlier, endsAt: .wallClock(offsetBy: .seconds(120)))
                 try await alertmanager.postAlerts([replicaB])
                 try await recorder.waitForAlerts(named: name, within: .seconds(15), until: "firing with S1") {
-                    $0.contains { $0.is(.firing, startsAt: later) }
+                    $0.contains { $0.matches(.firing, startsAt: later) }
                 }
                 try await alertmanager.postAlerts([replicaA])
                 try await alertmanager.postAlerts([
@@ -154,7 +154,7 @@ struct AlertmanagerHarnessTests {
                 ])
                 try await recorder.waitForAlerts(
                     named: name, within: settings.repeatInterval + .seconds(15), until: "firing with S0"
-                ) { $0.contains { $0.is(.firing, startsAt: earlier) } }
+                ) { $0.contains { $0.matches(.firing, startsAt: earlier) } }
 
                 // Both replicas see the rule stop firing.
                 let resolvedAt = Timestamp.wallClock()
@@ -163,10 +163,10 @@ struct AlertmanagerHarnessTests {
                 let (alerts, _) = try await recorder.waitForSequence(
                     named: name, within: .seconds(15), "firing S1, firing S0, resolved S0",
                     [
-                        { $0.is(.firing, startsAt: later) }, { $0.is(.firing, startsAt: earlier) },
-                        { $0.is(.resolved, startsAt: earlier) },
+                        { $0.matches(.firing, startsAt: later) }, { $0.matches(.firing, startsAt: earlier) },
+                        { $0.matches(.resolved, startsAt: earlier) },
                     ])
-                #expect(!alerts.contains { $0.is(.resolved, startsAt: later) }, "\(alerts.listing)")
+                #expect(!alerts.contains { $0.matches(.resolved, startsAt: later) }, "\(alerts.listing)")
                 let firstEarlier = alerts.firstIndex { $0.startsAt == earlier }!
                 #expect(alerts[firstEarlier...].allSatisfy { $0.startsAt == earlier }, "\(alerts.listing)")
                 #expect(Set(alerts.map(\.fingerprint)).count == 1, "\(alerts.listing)")
@@ -176,6 +176,57 @@ struct AlertmanagerHarnessTests {
             Issue.record("\(error)")
         }
         await recorder.shutdown()
+    }
+
+    /// The generated configuration (receiver with a mirror URL and bearer credentials, the route's timing) is one
+    /// Alertmanager accepts as written.
+    @Test("the generated configuration passes amtool check-config", .timeLimit(.minutes(1)))
+    func generatedConfigurationIsValid() throws {
+        let amtool = "/usr/bin/amtool"
+        guard FileManager.default.isExecutableFile(atPath: amtool) else {
+            Issue.record("\(amtool) is missing: `make test` installs the prometheus-alertmanager package")
+            return
+        }
+        let directory = try TemporaryDirectory(prefix: "am-harness-config")
+        defer { directory.remove() }
+        try directory.write("token", "t\n")
+        let settings = AlertmanagerSettings(
+            webhookURL: "http://127.0.0.1:1/webhook", mirrorWebhookURLs: ["http://127.0.0.1:2/webhook"],
+            bearerCredentialsFile: directory.file("token"), groupBy: ["alertname", "region"],
+            groupInterval: .milliseconds(1500))
+        let path = try directory.write("alertmanager.yml", settings.configurationText)
+        let (status, output) = try ShellCommand.run("\(amtool) check-config '\(path)'")
+        #expect(status == 0, "\(output)\n\(settings.configurationText)")
+        #expect(output.contains("1 receivers"), "\(output)")
+        #expect(settings.configurationText.contains("group_interval: 1500ms"))
+        #expect(settings.configurationText.components(separatedBy: "credentials_file:").count == 3)
+    }
+
+    /// A peer's position is its name's rank among the members' names, as Alertmanager computes it.
+    @Test("peer position and webhook counters are read as Alertmanager reports them", .timeLimit(.minutes(1)))
+    func peerPositionAndCounters() {
+        let status = AlertmanagerPeerStatus(
+            statusJSON: [
+                "cluster": [
+                    "name": "01B", "status": "ready",
+                    "peers": [["name": "01C", "address": "a"], ["name": "01A", "address": "b"], ["name": "01B"]],
+                ]
+            ])
+        #expect(status?.position == 1)
+        #expect(status?.clusterStatus == "ready")
+        let counts = AlertmanagerNotificationCounts(
+            metricsText: """
+                # TYPE alertmanager_notifications_total counter
+                alertmanager_notifications_total{integration="email"} 9
+                alertmanager_notifications_total{integration="webhook"} 4
+                alertmanager_notification_requests_total{integration="webhook"} 5
+                alertmanager_notification_requests_failed_total{integration="webhook",reason="other"} 1
+                alertmanager_notification_requests_failed_total{integration="webhook",reason="clientError"} 2
+                """)
+        #expect(
+            counts
+                == AlertmanagerNotificationCounts(
+                    notifications: 4, failedNotifications: 0, requests: 5, failedRequests: 3))
     }
 
     static let alertmanager = "/usr/bin/prometheus-alertmanager"

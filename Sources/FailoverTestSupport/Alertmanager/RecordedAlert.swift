@@ -39,7 +39,7 @@ public struct RecordedAlert: Sendable, Hashable, CustomStringConvertible {
     public var alertname: String { labels["alertname"] ?? "" }
 
     /// Whether this is a notification of `status` for the period starting at `startsAt`.
-    public func `is`(_ status: AlertStatus, startsAt: Timestamp) -> Bool {
+    public func matches(_ status: AlertStatus, startsAt: Timestamp) -> Bool {
         self.status == status && self.startsAt == startsAt
     }
 
