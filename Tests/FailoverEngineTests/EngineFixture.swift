@@ -176,6 +176,8 @@ final class FakeRecordSets: DNSProviderDirectory, Sendable {
         var failNext: [String: Int] = [:]
         var delay: Duration = .zero
         var gate: [String: Bool] = [:]
+        var inFlight = 0
+        var mostInFlight = 0
     }
     let state = Mutex(State())
 
@@ -197,10 +199,15 @@ final class FakeRecordSets: DNSProviderDirectory, Sendable {
             zone: String, name record: String, type: DNSRecordType, targets: [String], ttl: Int, dryRun: Bool
         ) async -> DNSStepOutcome {
             let key = "\(name)/\(record)"
-            let delay = sets.state.withLock { $0.delay }
+            let delay = sets.state.withLock { state in
+                state.inFlight += 1
+                state.mostInFlight = max(state.mostInFlight, state.inFlight)
+                return state.delay
+            }
             if delay > .zero { try? await Task.sleep(for: delay) }
             while sets.state.withLock({ $0.gate[key] ?? false }) { try? await Task.sleep(for: .milliseconds(10)) }
             return sets.state.withLock { state in
+                state.inFlight -= 1
                 let before = state.records[key] ?? []
                 if let failures = state.failNext[key], failures > 0 {
                     state.failNext[key] = failures - 1

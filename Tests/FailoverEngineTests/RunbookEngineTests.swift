@@ -294,11 +294,18 @@ struct RunbookEngineTests {
                 Scenario.dns("linode-main", target: "198.51.100.5"), Scenario.dns("do-main", target: "198.51.100.6"),
             ]))
         let fixture = try EngineFixture(runbooks: [Scenario.runbook(steps: [group])])
-        fixture.dns.state.withLock { $0.delay = .milliseconds(400) }
-        let started = ContinuousClock.now
+        // Each provider holds its answer until both are in flight: sequential steps could never finish.
+        fixture.dns.state.withLock {
+            $0.gate["linode-main/app"] = true
+            $0.gate["do-main/app"] = true
+        }
         try await fixture.post(Scenario.alert(.firing))
+        try await fixture.waitUntil("both providers are called at once") {
+            fixture.dns.state.withLock { $0.inFlight == 2 }
+        }
+        fixture.dns.state.withLock { $0.gate.removeAll() }
         try await fixture.waitUntilIdle()
-        #expect(ContinuousClock.now - started < .milliseconds(790), "the two providers' writes overlapped")
+        #expect(fixture.dns.state.withLock { $0.mostInFlight } == 2)
         #expect(
             fixture.dns.targets("linode-main") == ["198.51.100.5"] && fixture.dns.targets("do-main") == ["198.51.100.6"]
         )

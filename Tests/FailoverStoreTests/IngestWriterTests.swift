@@ -84,7 +84,8 @@ struct IngestWriterTests {
 
     @Test("webhooks waiting together are committed in one transaction")
     func groupCommit() async throws {
-        let fixture = try StoreFixture()
+        // The first batch waits on the lock for as long as the test needs to queue the others, even on a busy machine.
+        let fixture = try StoreFixture(busyTimeout: .seconds(120))
         defer { fixture.close() }
         // Hold the write lock from another connection so the writer's first batch waits; meanwhile 20 more queue.
         let lock = try SQLiteWriteLock(path: fixture.store.path)
@@ -187,7 +188,7 @@ struct IngestWriterTests {
 }
 
 /// Polls a condition every few milliseconds, failing after `timeout`.
-func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws {
+func waitUntil(timeout: Duration = .seconds(60), _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while !condition() {
         guard ContinuousClock.now < deadline else { throw WaitTimeout() }

@@ -27,8 +27,10 @@ public final class HTTPResponder: Sendable {
     public func respond(_ make: @escaping @Sendable () -> HTTPResponse) {
         guard !answered.exchange(true, ordering: .acquiringAndReleasing) else { return }
         context.answer.withLock { $0 = make }
-        core.suspended.withLock { $0 -= 1 }
+        // Resume first, count down after: the server's shutdown stops the daemon once the count is zero, and
+        // libmicrohttpd aborts (MHD_PANIC) when it finds a connection still suspended, not yet marked resuming.
         MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))
+        core.suspended.withLock { $0 -= 1 }
     }
 
     deinit {

@@ -134,18 +134,20 @@ struct ProviderFaultTests {
 
     @Test(arguments: Flavor.allCases)
     func slowAnswerBeyondTheTimeoutIsRetried(flavor: Flavor) async throws {
-        try await ProviderHarness.run(flavor, requestTimeout: .milliseconds(300)) { harness in
+        // Timeouts far above a loaded machine's answer times, the slow answer far above the timeout: the outcome
+        // does not depend on scheduling, only on the timeout (at least one PUT was cut off and sent again).
+        try await ProviderHarness.run(flavor, requestTimeout: .milliseconds(1500)) { harness in
             seed(harness)
-            harness.fake.inject(.slowAnswer(.milliseconds(800)), times: 1, method: .put)
+            harness.fake.inject(.slowAnswer(.seconds(4)), times: 1, method: .put)
             let result = try await failover(harness)
             #expect(result.verified)
-            #expect(harness.fake.requestCount(.put) == 2)
+            #expect(harness.fake.requestCount(.put) >= 2)
         }
     }
 
     @Test(arguments: Flavor.allCases)
     func droppedAnswerIsRetriedAndRecovers(flavor: Flavor) async throws {
-        try await ProviderHarness.run(flavor, requestTimeout: .milliseconds(300)) { harness in
+        try await ProviderHarness.run(flavor, requestTimeout: .milliseconds(1500)) { harness in
             seed(harness)
             harness.fake.inject(.noAnswer, times: 1, method: .get)
             let result = try await failover(harness)
@@ -155,7 +157,7 @@ struct ProviderFaultTests {
 
     @Test(arguments: Flavor.allCases)
     func droppedAnswersGiveUpAsUnreachable(flavor: Flavor) async throws {
-        try await ProviderHarness.run(flavor, maxAttempts: 2, requestTimeout: .milliseconds(250)) { harness in
+        try await ProviderHarness.run(flavor, maxAttempts: 2, requestTimeout: .seconds(1)) { harness in
             harness.fake.inject(.noAnswer, times: 5)
             let error = await #expect(throws: DNSProviderError.self) {
                 _ = try await harness.provider.get(zone: "example.com", name: "app", type: .a)
