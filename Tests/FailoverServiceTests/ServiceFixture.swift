@@ -19,7 +19,7 @@ struct ServiceFixture {
     init(
         auth: CredentialSettings = .init(), read: CredentialSettings = .init(), environment: [String: String] = [:],
         busyTimeout: Duration = .seconds(5),
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20, configure: (inout FailoverConfiguration) -> Void = { _ in }
     ) throws {
         directory = try TemporaryDirectory()
         var configuration = FailoverConfiguration.defaults
@@ -28,6 +28,7 @@ struct ServiceFixture {
         configuration.server.auth.webhook = auth
         configuration.server.auth.read = read
         configuration.storage = StorageSettings(path: directory.file("data/failoverd.db"), busyTimeout: busyTimeout)
+        configure(&configuration)
         self.configuration = configuration
         let (logger, logs) = InMemoryLogHandler.logger()
         self.logs = logs

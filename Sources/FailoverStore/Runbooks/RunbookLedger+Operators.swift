@@ -124,7 +124,18 @@ extension RunbookLedger {
                     arguments: [executionID]),
                 let state = ExecutionState(rawValue: row["state"])
             else { return .unknown }
-            if state.isFinal { return .alreadyFinal(state) }
+            if state.isFinal {
+                _ = try audit.append(
+                    AuditEventDraft(
+                        type: .manualAction, actor: actor, recordedAtMilliseconds: now, outcome: .rejected,
+                        execution: executionID, runbook: row["runbook"],
+                        detail: [
+                            "action": .string("cancel"), "outcome": .string("refused"),
+                            "refusal": .string("the execution has already ended: \(state.rawValue)"),
+                        ]),
+                    in: db)
+                return .alreadyFinal(state)
+            }
             let outcome: CancelOutcome
             if state == .scheduled {
                 try ExecutionEnd(db: db, audit: audit, settings: settings, now: now)
