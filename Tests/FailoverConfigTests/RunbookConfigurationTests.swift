@@ -168,6 +168,10 @@ struct RunbookConfigurationTests {
                 "runbooks:\n  bad name:\n    match: ['a=\"b\"']\n    steps: [{wait: 1s}]\n",
                 "runbooks.bad name: runbook names use letters, digits"
             ),
+            (
+                "runbooks:\n  r:\n    match: ['a=\"b\"']\n    steps:\n      - dns: {provider: linode-main, zone: z, name: n, type: A, targets: [2001:db8::1], ttl: 30}\n",
+                "runbooks.r.steps[0].dns.targets: \"2001:db8::1\" is not an IPv4 address"
+            ),
             ("engine:\n  workers: 0\n", "engine.workers: 0 is out of range 1...64"),
             ("ingest:\n  reopen_window: -1s\n", "ingest.reopen_window: \"-1s\" is not a duration"),
         ])

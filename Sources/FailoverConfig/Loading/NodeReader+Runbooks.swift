@@ -259,6 +259,10 @@ extension NodeReader {
             report(node, path + "." + field, "required")
         }
         guard let provider, let zone, let name, let type, let targets, !targets.isEmpty, let ttl else { return nil }
+        for target in targets where !Self.fits(target, type) {
+            report(node, path + ".targets", "\"\(target)\" is not an \(type == .a ? "IPv4" : "IPv6") address")
+            return nil
+        }
         do {
             try DNSDesiredState(targets: targets, ttl: ttl).validate(for: type)
         } catch {
@@ -484,6 +488,16 @@ extension NodeReader {
             column = start + offset + (quoted ? 1 : 0)
         }
         problems.append(ConfigurationProblem(line: node.mark?.line, column: column, path: path, message: message))
+    }
+
+    /// Whether an `A` target is an IPv4 address and an `AAAA` target an IPv6 one (other types: any text).
+    static func fits(_ target: String, _ type: DNSRecordType) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        switch type {
+        case .a: return inet_pton(AF_INET, target, &buffer) == 1
+        case .aaaa: return inet_pton(AF_INET6, target, &buffer) == 1
+        default: return true
+        }
     }
 
     static func isLabelName(_ name: String) -> Bool {
