@@ -1,5 +1,7 @@
+import FailoverHTTPServer
 import FailoverTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Runbooks through the service, against fake Linode and DigitalOcean", .timeLimit(.minutes(2)))
@@ -192,4 +194,65 @@ struct RunbookAPITests {
             #expect(fixture.linode.writeRequestCount - writesBefore == 1)
         }
     }
+}
+
+@Suite("Runbook exec and http steps through the service", .timeLimit(.minutes(2)))
+struct RunbookStepIdentityTests {
+    @Test("exec gets argv with rendered templates and FAILOVERD_* in its environment; http gets an Idempotency-Key and a JSON-escaped body")
+    func identity() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let received = ReceivedRequests()
+        var router = HTTPRouter()
+        router.on(.post, "/notify") { request in
+            received.append(request)
+            return .text("ok", contentType: "text/plain")
+        }
+        let (logger, _) = InMemoryLogHandler.logger()
+        let hook = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), router: router, logger: logger)
+        try hook.start()
+        let envFile = directory.file("env.txt")
+        let runbook = """
+              notify:
+                match: ['alertname="PrimaryRegionUnhealthy"']
+                key_labels: [region]
+                steps:
+                  - exec: {command: ["/bin/sh", "-c", "env > \(envFile); echo promoted {{ labels.region }}", "ignored"], timeout: 10s}
+                  - http: {method: POST, url: "http://127.0.0.1:\(hook.port)/notify", body: '{"text":"failover {{ runbook }} for {{ annotations.summary }}"}'}
+            """
+        do {
+            try await RunbookServiceFixture.run(runbooks: runbook) { fixture in
+                try await fixture.alert("firing")
+                try await fixture.waitUntilIdle()
+                let execution = try #require(try await fixture.executions().first)
+                #expect(execution["state"] as? String == "succeeded")
+                let id = try #require(execution["id"] as? Int)
+                let environment = try String(contentsOfFile: envFile, encoding: .utf8)
+                #expect(environment.contains("FAILOVERD_LABEL_REGION=us-east"))
+                #expect(environment.contains("FAILOVERD_LABEL_ALERTNAME=PrimaryRegionUnhealthy"))
+                #expect(environment.contains("FAILOVERD_EXECUTION_ID=\(id)"))
+                #expect(environment.contains("FAILOVERD_STEP_ID=0"))
+                #expect(!environment.contains("TOKEN"), "no secret of failoverd's environment reaches the program")
+                let steps = try #require(try await fixture.execution(id)["steps"] as? [[String: Any]])
+                let detail = try #require(steps.first?["detail"] as? String)
+                #expect(detail.contains("promoted us-east"))
+                let request = try #require(received.all.first)
+                #expect(request.headers["Idempotency-Key"] == "failoverd-\(id)-1")
+                let body = try #require(
+                    try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: String])
+                #expect(body["text"] == "failover notify for Primary region us-east is unhealthy")
+            }
+        } catch {
+            await hook.shutdown(gracePeriod: .seconds(1))
+            throw error
+        }
+        await hook.shutdown(gracePeriod: .seconds(1))
+    }
+}
+
+/// Requests a test server received.
+final class ReceivedRequests: Sendable {
+    private let requests = Mutex<[HTTPRequest]>([])
+    func append(_ request: HTTPRequest) { requests.withLock { $0.append(request) } }
+    var all: [HTTPRequest] { requests.withLock { $0 } }
 }
