@@ -29,10 +29,10 @@ public final class TestHTTPConnection: @unchecked Sendable {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard status == 0 else {
-            Glibc.close(descriptor)
-            throw TestHTTPError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
-        }
+        // No close here: every stored property is set, so `deinit` runs when this initializer throws and closes
+        // the socket. Closing it here as well closed the number twice, and the second close hit whatever other
+        // thread had been given that number in between (a libmicrohttpd socket, a child process's pipe).
+        guard status == 0 else { throw TestHTTPError("connect to 127.0.0.1:\(port) failed: errno \(errno)") }
     }
 
     deinit { Glibc.close(descriptor) }
