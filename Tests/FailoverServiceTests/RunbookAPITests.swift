@@ -143,6 +143,19 @@ struct RunbookAPITests {
         }
     }
 
+    @Test("a provider that does not answer in time is retried; the set lands once")
+    func providerTimeoutRecovers() async throws {
+        try await RunbookServiceFixture.run(runbooks: Runbooks.twoProviders, providerTimeout: "1s") { fixture in
+            fixture.linode.inject(.slowAnswer(.seconds(4)), times: 1, method: .put)
+            try await fixture.alert("firing")
+            try await fixture.waitUntil("failed over") { fixture.linodeTargets == ["198.51.100.5"] }
+            try await fixture.waitUntilIdle()
+            #expect(try await fixture.executions().first?["state"] as? String == "succeeded")
+            #expect(fixture.linode.requestCount(.put) >= 2, "the cut-off PUT was sent again")
+            #expect(fixture.linode.records(zone: "example.com", name: "app", type: "A").count == 1)
+        }
+    }
+
     @Test("a provider that keeps failing fails the execution clearly, and the key is failed for an operator")
     func providerFaultGivesUp() async throws {
         try await RunbookServiceFixture.run(runbooks: Runbooks.twoProviders, providerTimeout: "1s", maxAttempts: 2) {
@@ -198,7 +211,9 @@ struct RunbookAPITests {
 
 @Suite("Runbook exec and http steps through the service", .timeLimit(.minutes(2)))
 struct RunbookStepIdentityTests {
-    @Test("exec gets argv with rendered templates and FAILOVERD_* in its environment; http gets an Idempotency-Key and a JSON-escaped body")
+    @Test(
+        "exec gets argv with rendered templates and FAILOVERD_* in its environment; http gets an Idempotency-Key and a JSON-escaped body"
+    )
     func identity() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -209,7 +224,8 @@ struct RunbookStepIdentityTests {
             return .text("ok", contentType: "text/plain")
         }
         let (logger, _) = InMemoryLogHandler.logger()
-        let hook = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), router: router, logger: logger)
+        let hook = HTTPServer(
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), router: router, logger: logger)
         try hook.start()
         let envFile = directory.file("env.txt")
         let runbook = """
