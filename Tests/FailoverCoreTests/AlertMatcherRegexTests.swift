@@ -140,7 +140,9 @@ struct AlertMatcherRegexTests {
 
     @Test("literal, alternation and prefix regexes take the byte-comparison shortcut with the same results")
     func shortcutsAgreeWithTheEngine() throws {
-        let patterns = ["us-east-1", "a|bc|", "us-.*", "(?:us-).*", "us-(?s:.*)", "(us-)(.*?)", "", "é|e\u{301}"]
+        let patterns = [
+            "us-east-1", "a|bc|", "us-.*", "(?:us-).*", "us-(?s:.*)", "(us-)(.*?)", "", "é|e\u{301}", ".*", "(?s).*",
+        ]
         let values = ["us-east-1", "us-", "us-\n", "us-east\n1", "a", "bc", "", "b", "\u{E9}", "e\u{301}", "US-east"]
         for pattern in patterns {
             let shortcut = try LabelValuePattern(re2: pattern)

@@ -27,6 +27,8 @@ public struct AlertMatcher: Sendable, Hashable, CustomStringConvertible {
 
     /// The compiled regex, for `=~` and `!~`.
     private let pattern: LabelValuePattern?
+    /// `value` as UTF-8, for `=` and `!=`.
+    private let valueBytes: [UInt8]
 
     /// Parses a matcher as written in a runbook's `match:` list: `alertname="PrimaryRegionUnhealthy"`,
     /// `region=~"us-.*"`, `severity = critical`.
@@ -47,7 +49,7 @@ public struct AlertMatcher: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``MatcherSyntaxError``: offset 0 for a bad name, the offset in `value` for a bad regex.
     public init(name: String, op: Operator, value: String) throws(MatcherSyntaxError) {
         if let problem = MatcherTextParser.labelNameProblem(name) {
-            throw MatcherSyntaxError(offset: 0, message: problem.message)
+            throw MatcherSyntaxError(offset: 0, message: problem)
         }
         try self.init(checkedName: name, op: op, value: value) { $0 }
     }
@@ -58,6 +60,7 @@ public struct AlertMatcher: Sendable, Hashable, CustomStringConvertible {
         self.name = name
         self.op = op
         self.value = value
+        valueBytes = Array(value.utf8)
         switch op {
         case .equal, .notEqual:
             pattern = nil
@@ -78,12 +81,15 @@ public struct AlertMatcher: Sendable, Hashable, CustomStringConvertible {
     /// Whether a label value (the empty string for a missing label) satisfies the matcher.
     func matches(value candidate: String) -> Bool {
         switch op {
-        case .equal: candidate.utf8.elementsEqual(value.utf8)
-        case .notEqual: !candidate.utf8.elementsEqual(value.utf8)
+        case .equal: UTF8Comparison.equals(candidate, valueBytes)
+        case .notEqual: !UTF8Comparison.equals(candidate, valueBytes)
         case .matchesRegex: pattern!.matches(candidate)
         case .notMatchesRegex: !pattern!.matches(candidate)
         }
     }
+
+    /// Whether matching runs the regex engine (about 0.7 µs) rather than comparing bytes (tens of ns).
+    var usesRegexEngine: Bool { pattern.map { !$0.isByteComparison } ?? false }
 
     /// The canonical text: `name="value"` with `"`, `\` and newline escaped as `\"`, `\\` and `\n`, as
     /// Alertmanager prints matchers. Parsing it gives an equal matcher.

@@ -3,12 +3,19 @@ public struct AlertMatcherSet: Sendable, Hashable {
     /// The matchers, in the order written.
     public let matchers: [AlertMatcher]
 
+    /// The matchers in the order ``matches(_:)`` tries them: byte comparisons first, regex-engine ones last,
+    /// so that an alert another matcher rules out costs no regex run.
+    private let evaluationOrder: [AlertMatcher]
+
     /// Creates a set; an empty one matches every alert.
-    public init(_ matchers: [AlertMatcher]) { self.matchers = matchers }
+    public init(_ matchers: [AlertMatcher]) {
+        self.matchers = matchers
+        evaluationOrder = matchers.filter { !$0.usesRegexEngine } + matchers.filter(\.usesRegexEngine)
+    }
 
     /// Whether every matcher matches `labels`.
     public func matches(_ labels: [String: String]) -> Bool {
-        for matcher in matchers where !matcher.matches(labels) { return false }
+        for matcher in evaluationOrder where !matcher.matches(labels) { return false }
         return true
     }
 

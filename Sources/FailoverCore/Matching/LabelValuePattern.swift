@@ -22,6 +22,11 @@ struct LabelValuePattern: Sendable {
 
     private let strategy: Strategy
 
+    /// Whether matching compares bytes rather than running the regex engine.
+    var isByteComparison: Bool {
+        if case .regularExpression = strategy { false } else { true }
+    }
+
     /// The ICU pattern the regex was translated to, for tests and diagnostics.
     let icuPattern: String
 
@@ -44,12 +49,11 @@ struct LabelValuePattern: Sendable {
     func matches(_ value: String) -> Bool {
         switch strategy {
         case .literal(let bytes):
-            return value.utf8.elementsEqual(bytes)
+            return UTF8Comparison.equals(value, bytes)
         case .literals(let alternatives):
-            return alternatives.contains { value.utf8.elementsEqual($0) }
+            return alternatives.contains { UTF8Comparison.equals(value, $0) }
         case .prefix(let prefix, let restMayHoldNewline):
-            guard value.utf8.starts(with: prefix) else { return false }
-            return restMayHoldNewline || !value.utf8.dropFirst(prefix.count).contains(0x0A)
+            return UTF8Comparison.hasPrefix(value, prefix, newlineAllowedAfter: restMayHoldNewline)
         case .regularExpression(let expression):
             let range = NSRange(location: 0, length: value.utf16.count)
             return expression.firstMatch(in: value, options: [.anchored], range: range) != nil
@@ -69,8 +73,8 @@ struct LabelValuePattern: Sendable {
             }
             return .literals(alternatives)
         }
-        if case .concatenation(let parts) = node, let last = parts.last,
-            case .repetition(let inner, 0, nil, _) = unwrapped(last),
+        let parts: [RE2Node] = if case .concatenation(let parts) = node { parts } else { [node] }
+        if let last = parts.last, case .repetition(let inner, 0, nil, _) = unwrapped(last),
             case .anyScalar(let matchesNewline) = unwrapped(inner),
             let prefix = literalBytes(.concatenation(Array(parts.dropLast())))
         {

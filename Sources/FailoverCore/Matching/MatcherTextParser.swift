@@ -1,9 +1,11 @@
 /// Splits one matcher's text into name, operator and unescaped value, with offsets for errors.
 ///
-/// The grammar is the intersection of Alertmanager's two parsers (the classic `pkg/labels` one and the UTF-8
-/// `matcher/parse` one) for a single matcher: a label name, an operator, and a value that is either a Go
-/// double-quoted string or an unquoted run without whitespace or reserved characters. Offsets count Unicode
-/// scalars.
+/// A label name, an operator, and a value that is either a Go double-quoted string, read as Alertmanager's UTF-8
+/// parser (`matcher/parse`, the default since 0.27) reads it, or an unquoted run without whitespace or the
+/// characters that parser reserves, which its classic parser (`pkg/labels`) reads the same way. (The classic
+/// parser knows only the escapes `\"`, `\\` and `\n` and keeps any other backslash as it is: failoverd follows the
+/// UTF-8 parser, rejects what is not a Go escape, such as `"\d"`, rather than keep the backslash, and prints
+/// matchers with those three escapes only, which both read alike.) Offsets count Unicode scalars.
 enum MatcherTextParser {
     /// A matcher taken apart.
     struct Parts {
@@ -26,13 +28,11 @@ enum MatcherTextParser {
     private static let nameSyntax = "label names match [a-zA-Z_][a-zA-Z0-9_]*"
 
     /// Why `name` is not a valid label name, or nil.
-    static func labelNameProblem(_ name: String) -> (offset: Int, message: String)? {
-        guard let first = name.unicodeScalars.first else { return (0, "empty label name") }
-        if !isNameStart(first) {
-            return (0, "invalid label name \"\(name)\": \(nameSyntax)")
-        }
-        for (offset, scalar) in name.unicodeScalars.enumerated() where !isNameContinuation(scalar) {
-            return (offset, "invalid character '\(scalar)' in label name: \(nameSyntax)")
+    static func labelNameProblem(_ name: String) -> String? {
+        guard let first = name.unicodeScalars.first else { return "empty label name" }
+        if !isNameStart(first) { return "invalid label name \"\(name)\": \(nameSyntax)" }
+        if let bad = name.unicodeScalars.first(where: { !isNameContinuation($0) }) {
+            return "invalid character '\(bad)' in label name: \(nameSyntax)"
         }
         return nil
     }

@@ -68,7 +68,7 @@ enum RunbookTemplateParser {
             TemplateSyntaxError(offset: offset, message: message)
         }
         var position = start + 2
-        if let tag = mustacheTags[scalars[safe: position] ?? " "] {
+        if position < scalars.count, let tag = mustacheTags[scalars[position]] {
             throw fail("\(tag): \(onlySubstitution)", at: position)
         }
         var close = position
@@ -104,21 +104,19 @@ enum RunbookTemplateParser {
         let reference: TemplateReference
         switch root {
         case "labels", "annotations":
-            let what = root == "labels" ? "label" : "annotation"
+            let aName = root == "labels" ? "a label name" : "an annotation name"
             guard position < close, scalars[position] == "." else {
                 if position < close, scalars[position] == "[" {
                     throw fail(
                         "\(root)[...] is not supported: write \(root).NAME, NAME matching [a-zA-Z_][a-zA-Z0-9_]*",
                         at: position)
                 }
-                throw fail(
-                    "\(root) needs \(what == "label" ? "a label" : "an annotation") name: \(root).NAME", at: rootStart)
+                throw fail("\(root) needs \(aName): \(root).NAME", at: rootStart)
             }
             position += 1
             let nameStart = position
             guard position < close, isNameStart(scalars[position]) else {
-                throw fail(
-                    "expected \(what == "label" ? "a label" : "an annotation") name after \(root).", at: nameStart)
+                throw fail("expected \(aName) after \(root).", at: nameStart)
             }
             let name = identifier()
             reference = root == "labels" ? .label(name) : .annotation(name)
@@ -145,8 +143,4 @@ enum RunbookTemplateParser {
         }
         return (reference, close + 2)
     }
-}
-
-extension Array {
-    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
