@@ -30,6 +30,9 @@ struct AlertMatcherAlertmanagerParityTests {
         (.matchesRegex, "^*a"),
         (.matchesRegex, "a|"), (.matchesRegex, ""), (.matchesRegex, ".*"), (.matchesRegex, ".+"),
         (.matchesRegex, "(?i)\\p{Lu}+"), (.matchesRegex, "[\\d\\s]+"), (.matchesRegex, "[^\\D]"),
+        (.matchesRegex, "(?i)\\W"), (.matchesRegex, "(?i)[\\W]"), (.matchesRegex, "(?i)[^a-z]"),
+        (.matchesRegex, "(?i)[^\\p{Lu}]"), (.matchesRegex, "(?i)[[:^alpha:]]"), (.matchesRegex, "(?i)\\D"),
+        (.matchesRegex, "(?i)[k]"), (.matchesRegex, "(?i)[^k]"), (.matchesRegex, "(?i)\\x{17F}"),
         (.notMatchesRegex, "dev|test"), (.notMatchesRegex, ""), (.notMatchesRegex, ".*"), (.notMatchesRegex, "us-.*"),
         (.equal, ""), (.notEqual, ""), (.equal, "us-east"), (.equal, "\u{E9}"), (.notEqual, "PROD"),
     ]
@@ -39,7 +42,8 @@ struct AlertMatcherAlertmanagerParityTests {
         "us-east", "us-east-1", "eu-us-1", "us", "web-12", "worker-123", "worker-1234", "ABC", "AbC", "us-\nx", "a",
         "a\nb", "x\r\ny", "PROD", "prod", "\u{212A}", "ss", "ß", "ẞ", "A", "STRASSE", "straße", "\u{663}", "\u{E9}",
         "e\u{301}", "e\u{301}\u{301}", "x\u{E9}", "foo bar", "foobar", "abcXYZ", "héllo", "αβγ", "1", "1 2", "日本ひ",
-        "日本語", "😁", "😀", "a{,2}", "aa", "a{", "]a]", "&ab", "-", ".*", "abbb", "abab", "aaa", "dev", "test", "",
+        "日本語", "\u{17F}", "k", "K", "😁", "😀", "a{,2}", "aa", "a{", "]a]", "&ab", "-", ".*", "abbb", "abab", "aaa",
+        "dev", "test", "",
     ]
 
     static func shellQuoted(_ text: String) -> String {
