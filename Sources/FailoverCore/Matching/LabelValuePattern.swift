@@ -1,0 +1,111 @@
+import Foundation
+
+/// A matcher's regex, compiled once: decides whether a whole label value matches, as Alertmanager's anchored
+/// `^(?:regex)$` does.
+///
+/// Regexes that are only literal text, an alternation of literal texts, or literal text followed by `.*` (the
+/// common `us-.*`) are decided by comparing UTF-8 bytes, in tens of nanoseconds; every other regex runs on
+/// Foundation's `NSRegularExpression` (ICU), which is `Sendable` and documented as safe to use from many threads
+/// at once. Comparisons are by Unicode scalars, as in Go, never by Swift's canonical equivalence: `é` written as
+/// one scalar does not match `e` followed by a combining accent.
+struct LabelValuePattern: Sendable {
+    private enum Strategy: Sendable {
+        /// The value is exactly these bytes.
+        case literal([UInt8])
+        /// The value is exactly one of these.
+        case literals([[UInt8]])
+        /// The value starts with these bytes; the rest may contain `\n` only when `restMayHoldNewline`.
+        case prefix([UInt8], restMayHoldNewline: Bool)
+        /// Anything else, through ICU.
+        case regularExpression(NSRegularExpression)
+    }
+
+    private let strategy: Strategy
+
+    /// Whether matching compares bytes rather than running the regex engine.
+    var isByteComparison: Bool {
+        if case .regularExpression = strategy { false } else { true }
+    }
+
+    /// The ICU pattern the regex was translated to, for tests and diagnostics.
+    let icuPattern: String
+
+    /// Parses `source` as RE2 and compiles it.
+    init(re2 source: String) throws(RE2SyntaxError) {
+        let tree = try RE2Parser.parse(source)
+        icuPattern = ICUPatternWriter.anchoredPattern(for: tree)
+        if let shortcut = Self.shortcut(for: tree) {
+            strategy = shortcut
+            return
+        }
+        do {
+            strategy = .regularExpression(try NSRegularExpression(pattern: icuPattern))
+        } catch {
+            throw RE2SyntaxError(offset: 0, message: "the matching engine (ICU) rejects this regex: \(error)")
+        }
+    }
+
+    /// Whether the whole of `value` matches.
+    func matches(_ value: String) -> Bool {
+        switch strategy {
+        case .literal(let bytes):
+            return UTF8Comparison.equals(value, bytes)
+        case .literals(let alternatives):
+            return alternatives.contains { UTF8Comparison.equals(value, $0) }
+        case .prefix(let prefix, let restMayHoldNewline):
+            return UTF8Comparison.hasPrefix(value, prefix, newlineAllowedAfter: restMayHoldNewline)
+        case .regularExpression(let expression):
+            let range = NSRange(location: 0, length: value.utf16.count)
+            return expression.firstMatch(in: value, options: [.anchored], range: range) != nil
+        }
+    }
+
+    // MARK: - Shortcuts
+
+    private static func shortcut(for tree: RE2Node) -> Strategy? {
+        let node = unwrapped(tree)
+        if let bytes = literalBytes(node) { return .literal(bytes) }
+        if case .alternation(let branches) = node {
+            var alternatives: [[UInt8]] = []
+            for branch in branches {
+                guard let bytes = literalBytes(unwrapped(branch)) else { return nil }
+                alternatives.append(bytes)
+            }
+            return .literals(alternatives)
+        }
+        let parts: [RE2Node] = if case .concatenation(let parts) = node { parts } else { [node] }
+        if let last = parts.last, case .repetition(let inner, 0, nil, _) = unwrapped(last),
+            case .anyScalar(let matchesNewline) = unwrapped(inner),
+            let prefix = literalBytes(.concatenation(Array(parts.dropLast())))
+        {
+            return .prefix(prefix, restMayHoldNewline: matchesNewline)
+        }
+        return nil
+    }
+
+    /// The node without the groups around it.
+    private static func unwrapped(_ node: RE2Node) -> RE2Node {
+        var node = node
+        while case .group(let inner) = node { node = inner }
+        return node
+    }
+
+    /// The UTF-8 bytes a node made only of case-sensitive literals (or nothing) matches, or nil.
+    private static func literalBytes(_ node: RE2Node) -> [UInt8]? {
+        switch node {
+        case .empty:
+            return []
+        case .literal(let scalar, caseInsensitive: false):
+            return Array(String(Character(scalar)).utf8)
+        case .concatenation(let parts):
+            var bytes: [UInt8] = []
+            for part in parts {
+                guard let partBytes = literalBytes(unwrapped(part)) else { return nil }
+                bytes += partBytes
+            }
+            return bytes
+        default:
+            return nil
+        }
+    }
+}
