@@ -104,19 +104,15 @@ struct RunbookController: Sendable {
     // MARK: Actions
 
     func execute(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        let actor = try access.authorizeAdmin(request)
-        let runbook = try runbook(request)
-        let body = try ActionBody(request, allowed: ["labels", "dry_run", "force"])
-        let key = try body.key(for: runbook)
-        let operatorRequest = OperatorRequest(
-            actor: actor, dryRun: try body.flag("dry_run"), force: try body.flag("force"))
-        let result = try await acting { () async throws(IngestError) in
-            try await ledger.requestFailover(runbook: runbook, key: key, request: operatorRequest, now: Self.now())
-        }
-        return try answer(result, runbook: runbook, key: key)
+        try await keyAction(request, kind: .failover)
     }
 
     func failback(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        try await keyAction(request, kind: .failback)
+    }
+
+    /// An operator's failover or failback of one runbook key: `{"labels":{…},"dry_run":…,"force":…}`.
+    private func keyAction(_ request: HTTPRequest, kind: ExecutionKind) async throws(HTTPError) -> HTTPResponse {
         let actor = try access.authorizeAdmin(request)
         let runbook = try runbook(request)
         let body = try ActionBody(request, allowed: ["labels", "dry_run", "force"])
@@ -124,7 +120,12 @@ struct RunbookController: Sendable {
         let operatorRequest = OperatorRequest(
             actor: actor, dryRun: try body.flag("dry_run"), force: try body.flag("force"))
         let result = try await acting { () async throws(IngestError) in
-            try await ledger.requestFailback(runbook: runbook, key: key, request: operatorRequest, now: Self.now())
+            switch kind {
+            case .failover:
+                try await ledger.requestFailover(runbook: runbook, key: key, request: operatorRequest, now: Self.now())
+            case .failback:
+                try await ledger.requestFailback(runbook: runbook, key: key, request: operatorRequest, now: Self.now())
+            }
         }
         return try answer(result, runbook: runbook, key: key)
     }
