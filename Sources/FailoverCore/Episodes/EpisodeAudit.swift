@@ -63,12 +63,15 @@ public enum EpisodeAudit {
         public var episodeID: Int64
         /// What it did.
         public var transition: EpisodeTransition
+        /// When a waiting reopening is confirmed, for `reopen_pending`.
+        public var reopenDueAtMilliseconds: Int64?
 
         /// Creates an alert description.
         public init(
             fingerprint: String, alertname: String, startsAt: String, status: AlertStatus, episodeID: Int64,
-            transition: EpisodeTransition
+            transition: EpisodeTransition, reopenDueAtMilliseconds: Int64? = nil
         ) {
+            self.reopenDueAtMilliseconds = reopenDueAtMilliseconds
             self.fingerprint = fingerprint
             self.alertname = alertname
             self.startsAt = startsAt
@@ -103,14 +106,17 @@ public enum EpisodeAudit {
         ]
         for alert in alerts {
             guard let type = eventType(of: alert.transition) else { continue }
+            var detail: [String: AuditValue] = [
+                "delivery": .integer(delivery.id), "transition": .string(alert.transition.rawValue),
+                "starts_at": .string(alert.startsAt), "status": .string(alert.status.rawValue),
+            ]
+            if let due = alert.reopenDueAtMilliseconds {
+                detail["reopen_due_at"] = .string(Timestamp(milliseconds: due).rfc3339)
+            }
             drafts.append(
                 AuditEventDraft(
                     type: type, actor: actor, recordedAtMilliseconds: now, episode: alert.episodeID,
-                    fingerprint: alert.fingerprint, alertname: alert.alertname,
-                    detail: [
-                        "delivery": .integer(delivery.id), "transition": .string(alert.transition.rawValue),
-                        "starts_at": .string(alert.startsAt), "status": .string(alert.status.rawValue),
-                    ]))
+                    fingerprint: alert.fingerprint, alertname: alert.alertname, detail: AuditDetail(detail)))
         }
         return drafts
     }

@@ -29,12 +29,15 @@ public struct AlertOutcome: Sendable, Hashable {
     public var transition: EpisodeTransition
     /// The period's (earliest) start after the notification.
     public var periodStartsAt: Timestamp
+    /// When a waiting reopening is confirmed (``EpisodeTransition/reopenPending`` only).
+    public var reopenDueAtMilliseconds: Int64?
 
     /// Creates an outcome.
     public init(
         fingerprint: String, startsAt: String, episodeID: Int64, transition: EpisodeTransition,
-        periodStartsAt: Timestamp
+        periodStartsAt: Timestamp, reopenDueAtMilliseconds: Int64? = nil
     ) {
+        self.reopenDueAtMilliseconds = reopenDueAtMilliseconds
         self.fingerprint = fingerprint
         self.startsAt = startsAt
         self.episodeID = episodeID

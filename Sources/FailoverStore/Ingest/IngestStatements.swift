@@ -162,7 +162,8 @@ final class IngestStatements {
             outcomes.append(
                 AlertOutcome(
                     fingerprint: alert.fingerprint, startsAt: alert.startsAt, episodeID: episodeID,
-                    transition: transition, periodStartsAt: periodStart))
+                    transition: transition, periodStartsAt: periodStart,
+                    reopenDueAtMilliseconds: decision.reopenDueAtMilliseconds))
         }
         return IngestReceipt(deliveryID: deliveryID, alerts: outcomes)
     }

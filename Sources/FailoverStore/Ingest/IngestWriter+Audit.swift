@@ -15,7 +15,8 @@ extension IngestWriter {
         let alerts = zip(delivery.alerts, receipt.alerts).map { alert, outcome in
             EpisodeAudit.Alert(
                 fingerprint: alert.fingerprint, alertname: alert.alertname, startsAt: alert.startsAt,
-                status: alert.status, episodeID: outcome.episodeID, transition: outcome.transition)
+                status: alert.status, episodeID: outcome.episodeID, transition: outcome.transition,
+                reopenDueAtMilliseconds: outcome.reopenDueAtMilliseconds)
         }
         for draft in EpisodeAudit.drafts(for: description, alerts: alerts) {
             _ = try audit.append(draft, in: db)
