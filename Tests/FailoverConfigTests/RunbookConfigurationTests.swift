@@ -212,6 +212,19 @@ struct RunbookConfigurationTests {
         #expect(warnings.contains { $0.contains("{{ labels.instance }}") } || RunbookTemplateStandIn.isStandIn)
     }
 
+    @Test("a regex with nested unbounded repetitions is accepted with a warning; a plain one is not warned about")
+    func backtrackingWarning() throws {
+        let configuration = try Self.parse(
+            """
+            runbooks:
+              r:
+                match: ['instance=~"(?:[a-z]+-)+east"', 'region=~"us-.*"', 'zone=~"(a|b){1,3}"']
+                steps: [{wait: 1s}]
+            """)
+        let warnings = configuration.warnings.filter { $0.message.contains("nests unbounded repetitions") }
+        #expect(warnings.map(\.path) == ["runbooks.r.match[0]"])
+    }
+
     @Test("a relative storage path resolves against the configuration file's directory")
     func relativeStorage() throws {
         let configuration = try ConfigurationLoader.parse(

@@ -57,7 +57,17 @@ extension NodeReader {
                 for (index, item) in items.enumerated() {
                     guard let text = string(item, path: "\(fieldPath)[\(index)]") else { continue }
                     do {
-                        matchers.append(try AlertMatcher(parsing: text))
+                        let matcher = try AlertMatcher(parsing: text)
+                        matchers.append(matcher)
+                        if matcher.mayBacktrack {
+                            warnings.append(
+                                ConfigurationProblem(
+                                    line: item.mark?.line, column: item.mark?.column, path: "\(fieldPath)[\(index)]",
+                                    message:
+                                        "the regex in \(text) nests unbounded repetitions: Alertmanager matches it in "
+                                        + "linear time, failoverd's regex engine may backtrack for long on a long "
+                                        + "label value; prefer a regex without a repetition inside a repetition"))
+                        }
                     } catch {
                         report(
                             item, "\(fieldPath)[\(index)]", "invalid matcher \(text): \(error.message)",

@@ -91,6 +91,11 @@ public struct AlertMatcher: Sendable, Hashable, CustomStringConvertible {
     /// Whether matching runs the regex engine (about 0.7 µs) rather than comparing bytes (tens of ns).
     var usesRegexEngine: Bool { pattern.map { !$0.isByteComparison } ?? false }
 
+    /// Whether the regex nests unbounded repetitions (`(a+)+`, `(?:[a-z]+\.)+`): Alertmanager's RE2 matches it in
+    /// linear time, the regex engine here may backtrack for long on a value that almost matches, on the ingest
+    /// path. check-config warns about it.
+    public var mayBacktrack: Bool { pattern?.nestsUnboundedRepetition ?? false }
+
     /// The canonical text: `name="value"` with `"`, `\` and newline escaped as `\"`, `\\` and `\n`, as
     /// Alertmanager prints matchers. Parsing it gives an equal matcher.
     public var description: String {

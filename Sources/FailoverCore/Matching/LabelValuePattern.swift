@@ -29,11 +29,15 @@ struct LabelValuePattern: Sendable {
 
     /// The ICU pattern the regex was translated to, for tests and diagnostics.
     let icuPattern: String
+    /// Whether the regex nests unbounded repetitions (`(a+)+`): RE2 matches it in linear time, ICU backtracks and
+    /// can take exponential time on a long value that almost matches.
+    let nestsUnboundedRepetition: Bool
 
     /// Parses `source` as RE2 and compiles it.
     init(re2 source: String) throws(RE2SyntaxError) {
         let tree = try RE2Parser.parse(source)
         icuPattern = ICUPatternWriter.anchoredPattern(for: tree)
+        nestsUnboundedRepetition = tree.nestsUnboundedRepetition(inside: false)
         if let shortcut = Self.shortcut(for: tree) {
             strategy = shortcut
             return
@@ -106,6 +110,23 @@ struct LabelValuePattern: Sendable {
             return bytes
         default:
             return nil
+        }
+    }
+}
+
+extension RE2Node {
+    /// Whether an unbounded repetition stands inside another (through groups, sequences and alternatives).
+    func nestsUnboundedRepetition(inside: Bool) -> Bool {
+        switch self {
+        case .empty, .literal, .characterClass, .anyScalar, .assertion:
+            return false
+        case .concatenation(let parts), .alternation(let parts):
+            return parts.contains { $0.nestsUnboundedRepetition(inside: inside) }
+        case .group(let node):
+            return node.nestsUnboundedRepetition(inside: inside)
+        case .repetition(let node, _, let maximum, _):
+            if maximum == nil && inside { return true }
+            return node.nestsUnboundedRepetition(inside: inside || maximum == nil)
         }
     }
 }
