@@ -126,7 +126,8 @@ public final class RunbookEngine: Sendable {
             }
             if sleep <= .zero { continue }
             let timer = Task {
-                try? await Task.sleep(for: sleep)
+                // A cancelled timer must not wake the loop, or cancelling it would spin the loop.
+                guard (try? await Task.sleep(for: sleep)) != nil else { return }
                 self.wake()
             }
             let woken = await iterator.next()
