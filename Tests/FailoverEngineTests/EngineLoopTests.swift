@@ -1,5 +1,6 @@
 import FailoverCore
 import FailoverEngine
+import FailoverStore
 import FailoverTestSupport
 import Foundation
 import Synchronization
@@ -57,5 +58,73 @@ struct EngineLoopTests {
         // One pass at start and one per wake-up; a spinning loop makes thousands in this time.
         #expect(ledger.passes.withLock { $0 } <= 7)
         await engine.shutdown(gracePeriod: .seconds(1))
+    }
+}
+
+/// The SQLite ledger, counting the engine's passes.
+final class CountingLedger: ExecutionLedger, Sendable {
+    let inner: RunbookLedger
+    let passes = Mutex(0)
+
+    init(_ inner: RunbookLedger) { self.inner = inner }
+
+    func takeBackClaims(except owner: String, now: Int64) async throws -> Int {
+        try await inner.takeBackClaims(except: owner, now: now)
+    }
+    func runTimers(now: Int64) async throws -> [Int64] {
+        passes.withLock { $0 += 1 }
+        return try await inner.runTimers(now: now)
+    }
+    func nextDueTime() async throws -> Int64? { try await inner.nextDueTime() }
+    func claimDue(owner: String, limit: Int, lease: Duration, now: Int64) async throws -> [ExecutionClaim] {
+        try await inner.claimDue(owner: owner, limit: limit, lease: lease, now: now)
+    }
+    func renew(_ claim: ExecutionClaim, lease: Duration, now: Int64) async throws -> ClaimStatus {
+        try await inner.renew(claim, lease: lease, now: now)
+    }
+    func recordStepStarted(
+        _ step: StepStart, of claim: ExecutionClaim, lease: Duration, now: Int64
+    ) async throws
+        -> ClaimStatus
+    { try await inner.recordStepStarted(step, of: claim, lease: lease, now: now) }
+    func recordStepFinished(
+        _ result: StepResult, of claim: ExecutionClaim, lease: Duration, now: Int64
+    ) async throws
+        -> ClaimStatus
+    { try await inner.recordStepFinished(result, of: claim, lease: lease, now: now) }
+    func finish(_ claim: ExecutionClaim, state: ExecutionState, error: String?, now: Int64) async throws -> ClaimStatus
+    {
+        try await inner.finish(claim, state: state, error: error, now: now)
+    }
+    func release(owner: String) async throws { try await inner.release(owner: owner) }
+}
+
+@Suite("Engine loop over the SQLite ledger", .timeLimit(.minutes(1)))
+struct EngineStoreLoopTests {
+    @Test("the engine's own transactions do not wake it again: idle, it passes at the poll interval only")
+    func ownTransactionsDoNotWake() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (logger, _) = InMemoryLogHandler.logger()
+        let store = try StateStore(path: directory.file("state.db"), logger: logger)
+        let wake = EngineFixture.Wakeup()
+        let writer = IngestWriter(store: store, logger: logger, onScheduled: { wake.wake() })
+        let ledger = CountingLedger(RunbookLedger(writer: writer, store: store))
+        let engine = RunbookEngine(
+            configuration: EngineConfiguration(owner: "idle", pollInterval: .seconds(3600)), ledger: ledger,
+            catalog: { .empty }, dns: FakeRecordSets(), http: FakeStepHTTP(), processes: FakeProcesses(),
+            logger: logger)
+        wake.engine.withLock { $0 = engine }
+        engine.start()
+        engine.wake()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while ledger.passes.withLock({ $0 }) < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(ledger.passes.withLock { $0 } <= 3)
+        await engine.shutdown(gracePeriod: .seconds(1))
+        writer.shutdown()
+        store.close()
     }
 }

@@ -231,8 +231,9 @@ public final class IngestWriter: @unchecked Sendable {
                         try statements.heartbeat(at: now)
                         receipts.append(nil)
                     case .transaction(let body, _):
+                        // No wake-up: the engine's own transactions are followed by its claims in the same pass,
+                        // and operator actions wake it themselves (a wake-up here would make every pass cause one).
                         try body(db, audit)
-                        scheduled = true
                         receipts.append(nil)
                     }
                 }
