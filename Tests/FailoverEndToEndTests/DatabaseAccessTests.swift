@@ -41,6 +41,29 @@ struct DatabaseAccessTests {
         #expect(!FileManager.default.fileExists(atPath: directory.file("nowhere")), "not even its directory")
     }
 
+    @Test("a file that is not a failoverd database is refused and left as it is")
+    func notAStateDatabase() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let text = try directory.write("notes.db", "not a database\n")
+        let other = directory.file("other.db")
+        try await DatabaseQueue(path: other).write { db in try db.execute(sql: "CREATE TABLE t (x)") }
+        let before = try Self.contents(other)
+        let unreadable = try await runFailoverd(["audit", "verify", "--storage.path", text])
+        #expect(unreadable.status == 1)
+        #expect(
+            unreadable.output.contains(
+                "cannot open the state database \(text): it cannot be read as a SQLite database"),
+            "\(unreadable.output)")
+        #expect(try String(contentsOfFile: text, encoding: .utf8) == "not a database\n")
+        let foreign = try await runFailoverd(["audit", "query", "--storage.path", other])
+        #expect(foreign.status == 1)
+        #expect(
+            foreign.output.contains("\(other): not a failoverd state database (it records no schema version)"),
+            "\(foreign.output)")
+        #expect(try Self.contents(other) == before)
+    }
+
     @Test("a database at an older schema is refused and stays at it, byte for byte")
     func olderSchema() async throws {
         let directory = try TemporaryDirectory()

@@ -38,7 +38,7 @@ public final class ReadOnlyStateStore: Sendable {
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
-            throw .cannotOpen(path, reason: String(describing: error))
+            throw .cannotOpen(path, reason: "it cannot be read as a SQLite database: \(error)")
         }
         let applied: [String]
         do {
@@ -48,7 +48,7 @@ public final class ReadOnlyStateStore: Sendable {
             }
         } catch {
             try? queue.close()
-            throw .cannotOpen(path, reason: "not a readable SQLite database: \(error)")
+            throw .cannotOpen(path, reason: "it cannot be read as a SQLite database: \(error)")
         }
         let known = StateStore.migrator.migrations
         if let problem = Self.schemaProblem(applied: applied, known: known) {

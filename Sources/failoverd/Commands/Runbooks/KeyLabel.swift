@@ -13,8 +13,6 @@ struct KeyLabel: ExpressibleByArgument, Hashable {
         value = String(argument[argument.index(after: equals)...])
     }
 
-    static var defaultCompletionKind: CompletionKind { .default }
-
     /// The labels as the API takes them; a repeated name is a validation error.
     static func labels(_ labels: [KeyLabel]) throws -> [String: String] {
         var map: [String: String] = [:]
