@@ -8,6 +8,10 @@ struct Failoverd: AsyncParsableCommand {
         commandName: "failoverd",
         abstract: "Turns Prometheus alerts into safe, automatic DNS failover.",
         version: FailoverdBuild.version,
-        subcommands: [Serve.self, CheckConfig.self, DNSCommand.self, AuditCommand.self],
+        subcommands: [
+            Serve.self, CheckConfig.self, RunbooksCommand.self, RunCommand.self, FailbackCommand.self,
+            PauseCommand.self, ResumeCommand.self, CancelCommand.self, ExecutionsCommand.self, DNSCommand.self,
+            AuditCommand.self,
+        ],
         defaultSubcommand: nil)
 }

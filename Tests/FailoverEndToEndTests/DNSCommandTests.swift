@@ -21,7 +21,7 @@ struct DNSCommandTests {
             "failoverd.yml",
             """
             storage:
-              path: \(directory.file("state.db"))
+              path: \(directory.file("data/failoverd.db"))
             providers:
               main:
                 type: \(type)
@@ -30,6 +30,9 @@ struct DNSCommandTests {
                 max_attempts: 2
             """)
         do {
+            // dns set records into an existing database only: the one failoverd serve creates.
+            let serve = try await ServeProcess(directory: directory)
+            await serve.process.stop()
             try await body(fake, config, ["CLI_DNS_TOKEN": "cli-token", "USER": "operator"])
         } catch {
             await fake.stop()

@@ -14,7 +14,15 @@ struct AuditCommand: AsyncParsableCommand {
 
     /// Where the audit trail is read from.
     struct Source: ParsableArguments {
-        @Option(name: .customLong("storage.path"), help: "The state database file (default data/failoverd.db).")
+        @Option(
+            name: .customLong("storage.path"),
+            help: ArgumentHelp(
+                "The state database file (default: storage.path of --config.file, else data/failoverd.db).",
+                discussion: """
+                    --storage.path wins over the file's storage.path. A relative storage.path in the file is \
+                    relative to the file's directory; a relative --storage.path, and the default, to the current \
+                    directory. The file is opened read-only and never migrated or created.
+                    """))
         var storagePath: String?
 
         @Option(name: .customLong("config.file"), help: "Read storage.path from this configuration file.")
@@ -25,8 +33,11 @@ struct AuditCommand: AsyncParsableCommand {
 
         @Option(
             name: .customLong("token-env"),
-            help: "Environment variable holding the server.auth.read bearer token, with --url.")
-        var tokenEnv: String = "FAILOVERD_READ_TOKEN"
+            help: """
+                Environment variable holding the server.auth.read bearer token, with --url (when the default \
+                FAILOVERD_READ_TOKEN is not set, FAILOVERD_ADMIN_TOKEN is used).
+                """)
+        var tokenEnv: String = OperatorAPIClient.readTokenVariable
 
         func validate() throws {
             if url != nil && (storagePath != nil || configFile != nil) {
@@ -37,7 +48,8 @@ struct AuditCommand: AsyncParsableCommand {
             }
         }
 
-        func openStore() throws -> StateStore {
+        /// The database file, opened read-only: a read never migrates the file, and never creates one.
+        func openStore() throws -> ReadOnlyStateStore {
             var path = storagePath ?? FailoverConfiguration.defaults.storage.path
             if storagePath == nil, let configFile {
                 do {
@@ -46,14 +58,21 @@ struct AuditCommand: AsyncParsableCommand {
                     throw CommandFailure("\(error)")
                 }
             }
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw CommandFailure("no state database at \(path)")
-            }
             do {
-                return try StateStore(path: path, logger: Logger(label: "failoverd-audit"))
+                return try ReadOnlyStateStore(path: path)
             } catch {
                 throw CommandFailure(error.message)
             }
+        }
+
+        /// The bearer token sent with --url: `--token-env`'s variable, or the admin token for the default one.
+        var token: BearerToken? {
+            let environment = ProcessInfo.processInfo.environment
+            if let token = environment[tokenEnv], !token.isEmpty { return BearerToken(token) }
+            guard tokenEnv == OperatorAPIClient.readTokenVariable,
+                let admin = environment[OperatorAPIClient.adminTokenVariable], !admin.isEmpty
+            else { return nil }
+            return BearerToken(admin)
         }
 
         /// GET `path` (with query) from the running instance; the body, or a failure naming the status.
@@ -62,7 +81,6 @@ struct AuditCommand: AsyncParsableCommand {
             let client = HTTPClient(
                 configuration: HTTPClientConfiguration(retryPolicy: HTTPRetryPolicy(maxAttempts: 2)),
                 logger: Logger(label: "failoverd-audit"))
-            let token = ProcessInfo.processInfo.environment[tokenEnv].map { BearerToken($0) }
             let base = url.hasSuffix("/") ? String(url.dropLast()) : url
             let response: HTTPClientResponse
             do {

@@ -100,7 +100,14 @@ struct DNSCommand: AsyncParsableCommand {
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set a name and type to targets and a TTL: update in place, create or delete as needed.",
-            discussion: "Idempotent: when the records already match, nothing is written and the output says so.")
+            discussion: """
+                Idempotent: when the records already match, nothing is written and the output says so.
+
+                The change (or the failed attempt) is recorded as a manual.action in the audit trail of the state \
+                database. set refuses, before touching DNS, when that database does not exist (it never creates \
+                one: the trail would split in two) and while failoverd serve runs on it (the service owns the \
+                database; change DNS through a runbook instead, or stop the service). --dry-run needs neither.
+                """)
 
         @OptionGroup var record: RecordOptions
 
@@ -113,12 +120,21 @@ struct DNSCommand: AsyncParsableCommand {
         @Flag(name: .customLong("dry-run"), help: "Print the plan without writing anything.")
         var dryRun = false
 
-        /// Records the change (or the failed attempt) as a `manual.action` in the audit log of the configured
-        /// state database (created if missing), so the trail shows what an operator did by hand.
+        @Option(
+            name: .customLong("storage.path"),
+            help: ArgumentHelp(
+                "The state database the change is audited in (default: storage.path of --config.file).",
+                discussion: """
+                    --storage.path wins over the file's storage.path; a relative storage.path in the file is \
+                    relative to the file's directory, a relative --storage.path to the current directory.
+                    """))
+        var storagePath: String?
+
+        /// Records the change (or the failed attempt) as a `manual.action` in the audit log, so the trail shows
+        /// what an operator did by hand.
         private func recordManualAction(
-            _ configuration: FailoverConfiguration, outcome: AuditOutcome, detail: [String: AuditValue]
+            in database: DirectDatabaseWrite, outcome: AuditOutcome, detail: [String: AuditValue]
         ) async {
-            let path = configuration.storage.path
             var fields = detail
             fields["provider"] = .string(record.provider)
             fields["zone"] = .string(record.zone)
@@ -128,9 +144,7 @@ struct DNSCommand: AsyncParsableCommand {
             fields["ttl"] = .integer(Int64(ttl))
             let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             do {
-                let store = try StateStore(path: path, logger: Logger(label: "failoverd-dns"))
-                defer { store.close() }
-                _ = try await store.appendAuditEvent(
+                _ = try await database.store.appendAuditEvent(
                     AuditEventDraft(
                         type: .manualAction, actor: "cli:\(user)",
                         recordedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000), outcome: outcome,
@@ -160,19 +174,30 @@ struct DNSCommand: AsyncParsableCommand {
             }
             let configuration = try record.loadConfiguration()
             let provider = try record.makeProvider(configuration: configuration)
+            // The audit trail is checked before the provider is touched: a change that cannot be recorded (no
+            // database, or a service that owns it) is not made. A dry run writes nothing, so needs neither.
+            let database =
+                dryRun
+                ? nil
+                : try DirectDatabaseWrite.open(
+                    path: storagePath ?? configuration.storage.path, command: "dns set")
+            defer { database?.close() }
             let result: DNSChangeResult
             do {
                 result = try await provider.set(
                     zone: record.zone, name: record.name, type: DNSRecordType(rawValue: record.type), desired: desired,
                     dryRun: dryRun)
             } catch {
-                await recordManualAction(configuration, outcome: .failure, detail: ["error": .string(error.message)])
+                if let database {
+                    await recordManualAction(
+                        in: database, outcome: .failure, detail: ["error": .string(error.message)])
+                }
                 throw CommandFailure(error.message)
             }
             print(result.description)
-            if !dryRun {
+            if let database {
                 await recordManualAction(
-                    configuration, outcome: .success,
+                    in: database, outcome: .success,
                     detail: [
                         "no_op": .bool(result.isNoOp), "verified": .bool(result.verified),
                         "before": .array(result.before.map(Self.auditValue)),

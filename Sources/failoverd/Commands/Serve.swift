@@ -1,6 +1,7 @@
 import ArgumentParser
 import FailoverConfig
 import FailoverService
+import FailoverStore
 import Foundation
 import Logging
 
@@ -59,6 +60,17 @@ struct Serve: AsyncParsableCommand {
         if let storagePath { configuration.storage.path = storagePath }
         if dryRun { configuration.engine.dryRun = true }
 
+        // One process owns the database: a second `serve`, or `dns set`, on the same file is refused. It is also
+        // what lets the engine take back an earlier process's claims at once instead of waiting for their leases.
+        let ownerLock: StateStoreOwnerLock
+        do {
+            ownerLock = try StateStoreOwnerLock.acquire(
+                databasePath: configuration.storage.path, owner: "failoverd serve")
+        } catch {
+            logger.critical("cannot start: \(error.message)")
+            throw ExitCode(1)
+        }
+        defer { ownerLock.release() }
         let service: FailoverService
         do {
             service = try FailoverService(configuration: configuration, logger: logger)
