@@ -21,8 +21,11 @@ struct RunbookKeyMachineTests {
         .episodeStartedFiring(EpisodeFacts(id: id, startsAt: startsAt))
     }
 
+    /// An open incident whose `firing` episodes fire; the event's episodes are the ones loaded as members.
     static func incident(_ firing: Set<Int64> = [1], id: Int64 = 10) -> OpenIncident {
-        OpenIncident(id: id, openedAtMilliseconds: now, startsAt: startsAt, episodes: firing, firingEpisodes: firing)
+        OpenIncident(
+            id: id, openedAtMilliseconds: now, startsAt: startsAt, firingCount: firing.count,
+            members: Dictionary(uniqueKeysWithValues: firing.map { ($0, true) }))
     }
 
     static func alertFailover(dueAt: Int64 = now, dryRun: Bool = false) -> ExecutionRequest {
@@ -50,7 +53,7 @@ struct RunbookKeyMachineTests {
                 .phaseChanged(from: .normal, to: .failingOver),
             ])
         #expect(result.state.phase == .failingOver)
-        #expect(result.state.incident?.firingEpisodes == [1])
+        #expect(result.state.incident?.firingCount == 1 && result.state.incident?.members == [1: true])
         #expect(
             result.state.activeExecution
                 == ExecutionReference(id: 0, kind: .failover, state: .scheduled, trigger: .alert))
@@ -72,7 +75,7 @@ struct RunbookKeyMachineTests {
         let state = RunbookKeyState(phase: phase, incident: Self.incident())
         let second = Self.handle(Self.firing(2), state)
         #expect(second.effects == [.joinIncident(episodeID: 2)])
-        #expect(second.state.incident?.firingEpisodes == [1, 2])
+        #expect(second.state.incident?.firingCount == 2)
         #expect(second.state.phase == phase)
         #expect(Self.handle(Self.firing(1), state).effects.isEmpty)
     }
@@ -115,11 +118,21 @@ struct RunbookKeyMachineTests {
         #expect(result.state.phase == .normal && result.state.activeExecution == nil)
     }
 
+    @Test("a member that resolved and fires again counts again, without joining twice")
+    func memberFiresAgain() {
+        var incident = Self.incident([1, 2])
+        incident.members[2] = false
+        incident.firingCount = 1
+        let result = Self.handle(Self.firing(2), RunbookKeyState(phase: .failedOver, incident: incident))
+        #expect(result.effects.isEmpty)
+        #expect(result.state.incident?.firingCount == 2 && result.state.incident?.members[2] == true)
+    }
+
     @Test("the incident closes only when its last firing episode resolves")
     func closesWithLast() {
         let state = RunbookKeyState(phase: .failedOver, incident: Self.incident([1, 2]))
         let first = Self.handle(.episodeStoppedFiring(episodeID: 1), state)
-        #expect(first.effects.isEmpty && first.state.incident?.firingEpisodes == [2])
+        #expect(first.effects.isEmpty && first.state.incident?.firingCount == 1)
         let last = Self.handle(.episodeStoppedFiring(episodeID: 2), first.state)
         #expect(last.effects.first == .closeIncident(incidentID: 10))
         #expect(last.state.incident == nil && last.state.lastResolvedAtMilliseconds == Self.now)

@@ -47,6 +47,40 @@ struct RunbookEngineTests {
         await fixture.stop()
     }
 
+    @Test("an incident of hundreds of alerts counts its firing episodes and closes with the last one")
+    func manyAlertsOneIncident() async throws {
+        let fixture = try EngineFixture(
+            runbooks: [Scenario.runbook(failback: FailbackPolicy(mode: .none))])
+        let alerts = (0..<300).map { index in
+            Scenario.alert(
+                .firing, fingerprint: String(format: "%016x", index), instance: "10.0.\(index / 256).\(index % 256)")
+        }
+        for batch in stride(from: 0, to: alerts.count, by: 50) {
+            try await fixture.post(Array(alerts[batch..<batch + 50]))
+        }
+        func incident() throws -> Row? {
+            try fixture.read { try Row.fetchOne($0, sql: "SELECT state, firing_count FROM incidents") }
+        }
+        #expect(try incident()?["firing_count"] as Int? == 300)
+        for alert in alerts.dropLast() {
+            var resolved = alert
+            resolved.status = .resolved
+            resolved.endsAt = Timestamp(milliseconds: EngineFixture.now())
+            try await fixture.post([resolved])
+        }
+        #expect(try incident()?["state"] as String? == "open")
+        #expect(try incident()?["firing_count"] as Int? == 1)
+        var last = alerts[299]
+        last.status = .resolved
+        last.endsAt = Timestamp(milliseconds: EngineFixture.now())
+        try await fixture.post([last])
+        #expect(try incident()?["state"] as String? == "closed")
+        #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM incident_episodes") } == 300)
+        try await fixture.waitUntilIdle()
+        #expect(try fixture.executions().filter { $0["kind"] as String == "failover" }.count == 1)
+        await fixture.stop()
+    }
+
     @Test("interleaved firing and resolved, and stale firings after resolved, never fail over twice")
     func interleavedAndStale() async throws {
         let fixture = try EngineFixture(

@@ -52,17 +52,23 @@ public enum RunbookKeyMachine {
 
         mutating func episodeStartedFiring(_ episode: EpisodeFacts) {
             if var incident = state.incident {
-                if incident.episodes.insert(episode.id).inserted {
+                switch incident.members[episode.id] {
+                case nil:
                     effects.append(.joinIncident(episodeID: episode.id))
+                    incident.firingCount += 1
+                case false?:
+                    incident.firingCount += 1
+                case true?:
+                    break
                 }
-                incident.firingEpisodes.insert(episode.id)
+                incident.members[episode.id] = true
                 if episode.startsAt < incident.startsAt { incident.startsAt = episode.startsAt }
                 state.incident = incident
                 return
             }
             state.incident = OpenIncident(
-                id: 0, openedAtMilliseconds: now, startsAt: episode.startsAt, episodes: [episode.id],
-                firingEpisodes: [episode.id])
+                id: 0, openedAtMilliseconds: now, startsAt: episode.startsAt, firingCount: 1,
+                members: [episode.id: true])
             effects.append(.openIncident(firstEpisode: episode.id))
             if state.failbackDueAtMilliseconds != nil || state.failbackAwaitingApproval {
                 state.failbackDueAtMilliseconds = nil
@@ -82,9 +88,10 @@ public enum RunbookKeyMachine {
         }
 
         mutating func episodeStoppedFiring(_ episodeID: Int64) {
-            guard var incident = state.incident, incident.firingEpisodes.contains(episodeID) else { return }
-            incident.firingEpisodes.remove(episodeID)
-            guard incident.firingEpisodes.isEmpty else {
+            guard var incident = state.incident, incident.members[episodeID] == true else { return }
+            incident.members[episodeID] = false
+            incident.firingCount = max(0, incident.firingCount - 1)
+            guard incident.firingCount == 0 else {
                 state.incident = incident
                 return
             }
@@ -117,7 +124,7 @@ public enum RunbookKeyMachine {
                 move(to: .normal)
             case (.failback, .succeeded):
                 move(to: .normal)
-                if state.incident != nil, state.refireAfterFailback || state.incident?.firingEpisodes.isEmpty == false {
+                if let incident = state.incident, state.refireAfterFailback || incident.firingCount > 0 {
                     state.refireAfterFailback = false
                     startFailover(dueAt: now)
                 }

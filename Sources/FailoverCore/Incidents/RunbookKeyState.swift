@@ -32,6 +32,10 @@ public struct RunbookKeyState: Sendable, Hashable {
 }
 
 /// An open incident of a runbook key.
+///
+/// It keeps a count of its firing episodes rather than all of them: an incident can gather thousands of alerts (every
+/// instance of a region), and each notification needs only its own episode's membership. The store loads that one
+/// (``members``) with the count.
 public struct OpenIncident: Sendable, Hashable {
     /// The incident's id; 0 until the store has inserted it.
     public var id: Int64
@@ -39,20 +43,19 @@ public struct OpenIncident: Sendable, Hashable {
     public var openedAtMilliseconds: Int64
     /// The earliest `startsAt` of its episodes (what `min_firing` counts from).
     public var startsAt: Timestamp
-    /// Every episode that joined it.
-    public var episodes: Set<Int64>
-    /// The episodes that fire now; the incident closes when this is empty.
-    public var firingEpisodes: Set<Int64>
+    /// How many of its episodes fire now; the incident closes when none does.
+    public var firingCount: Int
+    /// The episodes the event concerns, as far as the store loaded them: member → whether it fires now. An episode
+    /// absent here is not a member.
+    public var members: [Int64: Bool]
 
     /// Creates an incident.
-    public init(
-        id: Int64, openedAtMilliseconds: Int64, startsAt: Timestamp, episodes: Set<Int64>, firingEpisodes: Set<Int64>
-    ) {
+    public init(id: Int64, openedAtMilliseconds: Int64, startsAt: Timestamp, firingCount: Int, members: [Int64: Bool]) {
         self.id = id
         self.openedAtMilliseconds = openedAtMilliseconds
         self.startsAt = startsAt
-        self.episodes = episodes
-        self.firingEpisodes = firingEpisodes
+        self.firingCount = firingCount
+        self.members = members
     }
 }
 

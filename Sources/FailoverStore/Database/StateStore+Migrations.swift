@@ -192,7 +192,8 @@ extension StateStore {
                         first_episode_id INTEGER NOT NULL REFERENCES episodes (id),
                         labels TEXT NOT NULL,
                         annotations TEXT NOT NULL,
-                        execution_id INTEGER
+                        execution_id INTEGER,
+                        firing_count INTEGER NOT NULL DEFAULT 0
                     );
                     CREATE UNIQUE INDEX incidents_open ON incidents (runbook, key) WHERE state = 'open';
                     CREATE INDEX incidents_runbook ON incidents (runbook, id);

@@ -28,7 +28,7 @@ struct RunbookKeyRecord {
         _ event: RunbookKeyEvent, runbook: RunbookDefinition, key: IncidentKey, actor: String, episodeID: Int64?,
         labels: [String: String], annotations: [String: String]
     ) throws -> Outcome {
-        let state = try loadState(runbook: runbook.name, key: key)
+        let state = try loadState(runbook: runbook.name, key: key, episode: Self.episode(of: event))
         let context = RunbookKeyContext(
             now: now, runbook: runbook, paused: try isPaused(runbook.name),
             recentFailovers: try recentFailovers(runbook: runbook, key: key), globalDryRun: settings.dryRun)
@@ -113,6 +113,13 @@ struct RunbookKeyRecord {
         default:
             break
         }
+        if let incident = next.incident {
+            try db.execute(
+                sql: "UPDATE incidents SET firing_count = ?, starts_at = ? WHERE id = ?",
+                arguments: [incident.firingCount, incident.startsAt.rfc3339, incident.id])
+        } else if let closed = state.incident {
+            try db.execute(sql: "UPDATE incidents SET firing_count = 0 WHERE id = ?", arguments: [closed.id])
+        }
         outcome.incidentID = outcome.incidentID ?? next.incident?.id
         try save(next, previous: state, runbook: runbook.name, key: key)
         outcome.transition.state = next
@@ -121,7 +128,16 @@ struct RunbookKeyRecord {
 
     // MARK: Loading
 
-    func loadState(runbook: String, key: IncidentKey) throws -> RunbookKeyState {
+    /// The episode an event is about, whose incident membership the state machine needs.
+    static func episode(of event: RunbookKeyEvent) -> Int64? {
+        switch event {
+        case .episodeStartedFiring(let episode): episode.id
+        case .episodeStoppedFiring(let id): id
+        default: nil
+        }
+    }
+
+    func loadState(runbook: String, key: IncidentKey, episode: Int64? = nil) throws -> RunbookKeyState {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM runbook_keys WHERE runbook = ? AND key = ?", arguments: [runbook, key.text])
@@ -133,23 +149,22 @@ struct RunbookKeyRecord {
             refireAfterFailback: row["refire_after_failback"], lastResolvedAtMilliseconds: row["last_resolved_ms"])
         if let incidentID: Int64 = row["open_incident_id"],
             let incident = try Row.fetchOne(
-                db, sql: "SELECT opened_at_ms, starts_at FROM incidents WHERE id = ? AND state = 'open'",
+                db, sql: "SELECT opened_at_ms, starts_at, firing_count FROM incidents WHERE id = ? AND state = 'open'",
                 arguments: [incidentID])
         {
-            var episodes = Set<Int64>()
-            var firing = Set<Int64>()
-            for member in try Row.fetchAll(
-                db, sql: "SELECT episode_id, firing FROM incident_episodes WHERE incident_id = ?",
-                arguments: [incidentID])
+            // Only the event's own episode: an incident may gather thousands.
+            var members: [Int64: Bool] = [:]
+            if let episode,
+                let firing = try Bool.fetchOne(
+                    db, sql: "SELECT firing FROM incident_episodes WHERE incident_id = ? AND episode_id = ?",
+                    arguments: [incidentID, episode])
             {
-                let id: Int64 = member["episode_id"]
-                episodes.insert(id)
-                if member["firing"] as Bool { firing.insert(id) }
+                members[episode] = firing
             }
             state.incident = OpenIncident(
                 id: incidentID, openedAtMilliseconds: incident["opened_at_ms"],
                 startsAt: Timestamp(rfc3339: incident["starts_at"] as String) ?? Timestamp(milliseconds: now),
-                episodes: episodes, firingEpisodes: firing)
+                firingCount: incident["firing_count"], members: members)
         }
         if let executionID: Int64 = row["active_execution_id"],
             let execution = try Row.fetchOne(
