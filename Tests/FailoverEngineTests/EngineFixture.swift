@@ -250,6 +250,13 @@ final class FakeProcesses: StepProcessLauncher, Sendable {
     let exitStatus = Mutex<Int32>(0)
     let launches = Mutex<[StepProcessRequest]>([])
 
+    let leftoverRequests = Mutex<[String]>([])
+
+    func stopLeftovers(executionID: Int64, stepID: String) async -> [Int32] {
+        leftoverRequests.withLock { $0.append("\(executionID)/\(stepID)") }
+        return []
+    }
+
     func launch(_ request: StepProcessRequest) async throws(StepProcessError) -> StepProcessResult {
         launches.withLock { $0.append(request) }
         return StepProcessResult(

@@ -149,6 +149,12 @@ struct ExecutionRunner: Sendable {
         guard await record(started: start, watch: watch) else { return .lost }
         let clock = ContinuousClock()
         let began = clock.now
+        var leftovers: [Int32] = []
+        if interrupted, case .exec = step.action {
+            // The interrupted run's program may still be running (a killed failoverd cannot stop it): stop it first,
+            // so that two runs never overlap.
+            leftovers = await performer.processes.stopLeftovers(executionID: claim.executionID, stepID: path)
+        }
         var result: StepResult
         if interrupted && step.onInterrupted == .fail {
             result = StepResult(
@@ -165,6 +171,9 @@ struct ExecutionRunner: Sendable {
         // Cut short by the shutdown's deadline: record nothing; the step is rerun (or failed) at the next claim.
         if Task.isCancelled { return .lost }
         if interrupted { result.detail["rerun_after_interruption"] = .bool(true) }
+        if !leftovers.isEmpty {
+            result.detail["stopped_leftover_processes"] = .array(leftovers.map { .integer(Int64($0)) })
+        }
         let failed = result.state == .failed
         if !failed || step.onFailure == .continue { result.advancesTo = advancesTo }
         guard await record(finished: result, watch: watch) else { return .lost }

@@ -2,6 +2,9 @@
 public protocol StepProcessLauncher: Sendable {
     /// Runs the program to completion or timeout.
     func launch(_ request: StepProcessRequest) async throws(StepProcessError) -> StepProcessResult
+    /// Stops what an earlier process left running for this step (its program and their groups) before the step is
+    /// rerun or failed after an interruption; returns the PIDs it found.
+    func stopLeftovers(executionID: Int64, stepID: String) async -> [Int32]
 }
 
 /// A program to run.

@@ -15,7 +15,7 @@ import Subprocess
 /// to the group, `SIGKILL` to what still runs after the kill grace. Waiting uses swift-subprocess's pidfd
 /// monitor thread and non-blocking pipes, so no Swift concurrency thread is held while a command runs.
 public struct ProcessRunner: Sendable {
-    private let logger: Logger
+    let logger: Logger
 
     /// Creates a runner that logs launches, timeouts and kills to `logger` (never the environment).
     public init(logger: Logger) {

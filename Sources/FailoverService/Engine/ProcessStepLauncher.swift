@@ -25,4 +25,9 @@ struct ProcessStepLauncher: StepProcessLauncher {
             throw StepProcessError(message: error.message)
         }
     }
+
+    func stopLeftovers(executionID: Int64, stepID: String) async -> [Int32] {
+        await runner.stopLeftovers(
+            taggedWith: ["FAILOVERD_EXECUTION_ID": "\(executionID)", "FAILOVERD_STEP_ID": stepID])
+    }
 }
