@@ -32,6 +32,13 @@ struct IngestWriterTests {
         #expect(try fixture.count("audit_events") == 3, "webhook.received and two episode.opened")
     }
 
+    @Test("the writer connection commits with synchronous = FULL (GRDB's WAL set-up would leave NORMAL)")
+    func writerIsDurable() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.close() }
+        #expect(try fixture.store.writerSynchronousLevel() == 2)
+    }
+
     @Test("the episode lifecycle: open, duplicate, resolve, a firing of the same period waits, a resolved cancels it")
     func lifecycle() async throws {
         let fixture = try StoreFixture()

@@ -41,11 +41,28 @@ public final class StateStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB's WAL set-up runs after `prepareDatabase` and lowers the writer to `synchronous = NORMAL` (no
+            // fsync at commit): set FULL again on the writer, where it counts, and check it took.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+                    throw StoreError.cannotOpen(path, reason: "SQLite refused synchronous = FULL on the writer")
+                }
+            }
             try Self.migrator.migrate(pool)
             checkpointer = try WALCheckpointer(path: path, pollInterval: .milliseconds(50), logger: logger)
             pool.writeWithoutTransaction { db in checkpointer.observeCommits(of: db) }
         } catch {
             throw .cannotOpen(path, reason: String(describing: error))
+        }
+    }
+
+    /// The writer connection's `PRAGMA synchronous` level (2 is FULL: every commit reaches the disk before it returns).
+    public func writerSynchronousLevel() throws(StoreError) -> Int {
+        do {
+            return try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        } catch {
+            throw .queryFailed(String(describing: error))
         }
     }
 
