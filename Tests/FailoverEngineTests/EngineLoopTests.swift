@@ -15,7 +15,7 @@ final class IdleLedger: ExecutionLedger, Sendable {
         passes.withLock { $0 += 1 }
         return []
     }
-    func nextDueTime() async throws -> Int64? { nil }
+    func nextDueTime(after now: Int64) async throws -> Int64? { nil }
     func claimDue(owner: String, limit: Int, lease: Duration, now: Int64) async throws -> [ExecutionClaim] { [] }
     func renew(_ claim: ExecutionClaim, lease: Duration, now: Int64) async throws -> ClaimStatus { .lost }
     func recordStepStarted(
@@ -75,7 +75,7 @@ final class CountingLedger: ExecutionLedger, Sendable {
         passes.withLock { $0 += 1 }
         return try await inner.runTimers(now: now)
     }
-    func nextDueTime() async throws -> Int64? { try await inner.nextDueTime() }
+    func nextDueTime(after now: Int64) async throws -> Int64? { try await inner.nextDueTime(after: now) }
     func claimDue(owner: String, limit: Int, lease: Duration, now: Int64) async throws -> [ExecutionClaim] {
         try await inner.claimDue(owner: owner, limit: limit, lease: lease, now: now)
     }
@@ -124,6 +124,47 @@ struct EngineStoreLoopTests {
         try await Task.sleep(for: .milliseconds(500))
         #expect(ledger.passes.withLock { $0 } <= 3)
         await engine.shutdown(gracePeriod: .seconds(1))
+        writer.shutdown()
+        store.close()
+    }
+
+    @Test("an execution waiting for a lock held by a running one does not make the engine spin")
+    func waitingForALockDoesNotSpin() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (logger, _) = InMemoryLogHandler.logger()
+        let store = try StateStore(path: directory.file("state.db"), logger: logger)
+        let first = Scenario.runbook("first", steps: [Scenario.dns(target: "198.51.100.5")])
+        var second = Scenario.runbook("second", steps: [Scenario.dns(target: "198.51.100.5")])
+        second.matchers = first.matchers
+        let policy = RunbookPolicy(RunbookPolicy.Settings(catalog: RunbookCatalog([first, second])))
+        let wake = EngineFixture.Wakeup()
+        let writer = IngestWriter(store: store, logger: logger, policy: policy, onScheduled: { wake.wake() })
+        let ledger = CountingLedger(RunbookLedger(writer: writer, store: store))
+        let dns = FakeRecordSets()
+        dns.state.withLock { $0.gate["linode-main/app"] = true }
+        let engine = RunbookEngine(
+            configuration: EngineConfiguration(owner: "busy", pollInterval: .seconds(3600)), ledger: ledger,
+            catalog: { policy.settings.catalog }, dns: dns, http: FakeStepHTTP(), processes: FakeProcesses(),
+            logger: logger)
+        wake.engine.withLock { $0 = engine }
+        engine.start()
+        let webhook = AlertmanagerWebhook(
+            receiver: "r", status: .firing, alerts: [Scenario.alert(.firing)], groupKey: "g")
+        _ = try await writer.submit(
+            PreparedDelivery(
+                webhook: webhook, body: Data("{}".utf8), bodySHA256: String(repeating: "0", count: 64),
+                receivedAtMilliseconds: EngineFixture.now(), remoteAddress: "127.0.0.1", authenticatedAs: nil)
+        ).get()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while dns.state.withLock({ $0.inFlight }) < 1, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let passesBefore = ledger.passes.withLock { $0 }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(ledger.passes.withLock { $0 } - passesBefore <= 2, "the blocked execution is due, not a reason to pass")
+        dns.state.withLock { $0.gate.removeAll() }
+        await engine.shutdown(gracePeriod: .seconds(5))
         writer.shutdown()
         store.close()
     }

@@ -118,7 +118,7 @@ public final class RunbookEngine: Sendable {
             await pass()
             // Sleep until woken or the poll interval passes, whichever comes first.
             let interval = configuration.pollInterval
-            let nextDue = (try? await ledger.nextDueTime()).flatMap { $0 }
+            let nextDue = (try? await ledger.nextDueTime(after: Self.now())).flatMap { $0 }
             var sleep = interval
             if let nextDue {
                 let wait = Duration.milliseconds(max(0, nextDue - Self.now()))

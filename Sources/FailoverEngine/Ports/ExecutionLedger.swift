@@ -10,8 +10,8 @@ public protocol ExecutionLedger: Sendable {
     func takeBackClaims(except owner: String, now: Int64) async throws -> Int
     /// Confirms due reopenings and ends due failback holds; returns the executions that scheduled.
     func runTimers(now: Int64) async throws -> [Int64]
-    /// When the next timer or scheduled execution is due (`nil`: none).
-    func nextDueTime() async throws -> Int64?
+    /// The earliest time after `now` at which a timer or an execution falls due (`nil`: none).
+    func nextDueTime(after now: Int64) async throws -> Int64?
     /// Claims up to `limit` due executions whose locks are free.
     func claimDue(owner: String, limit: Int, lease: Duration, now: Int64) async throws -> [ExecutionClaim]
     /// Extends the lease.

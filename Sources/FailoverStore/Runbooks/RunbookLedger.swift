@@ -129,18 +129,22 @@ public final class RunbookLedger: Sendable {
         }
     }
 
-    /// The earliest time a timer or a scheduled execution is due, for the engine's sleep; `nil` when none.
-    public func nextDueTime() async throws(StoreError) -> Int64? {
+    /// The earliest time after `now` at which a timer or an execution falls due, for the engine's sleep; `nil` when
+    /// none. What is due already but cannot run (an execution waiting for a lock) is not a reason to wake early: the
+    /// engine passes again when an execution ends, and at its poll interval.
+    public func nextDueTime(after now: Int64) async throws(StoreError) -> Int64? {
         do {
             return try await store.pool.read { db in
                 try Int64.fetchOne(
                     db,
                     sql: """
                         SELECT min(t) FROM (
-                            SELECT min(reopen_due_ms) AS t FROM episodes WHERE reopen_due_ms IS NOT NULL
-                            UNION ALL SELECT min(failback_due_ms) FROM runbook_keys WHERE failback_due_ms IS NOT NULL
-                            UNION ALL SELECT min(due_at_ms) FROM executions WHERE state IN ('scheduled', 'running'))
-                        """)
+                            SELECT min(reopen_due_ms) AS t FROM episodes WHERE reopen_due_ms > :now
+                            UNION ALL SELECT min(failback_due_ms) FROM runbook_keys WHERE failback_due_ms > :now
+                            UNION ALL SELECT min(due_at_ms) FROM executions
+                                WHERE state IN ('scheduled', 'running') AND due_at_ms > :now)
+                        """,
+                    arguments: ["now": now])
             }
         } catch {
             throw .queryFailed(String(describing: error))
