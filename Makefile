@@ -27,7 +27,7 @@ BENCH_DEPS := /usr/bin/wrk:wrk /usr/bin/gcc:gcc /usr/bin/curl:curl /usr/bin/sqli
 help:
 	@echo "make run     install what is missing, build, start failoverd on embedded defaults (127.0.0.1:9095)"
 	@echo "make test    install what is missing, run every test (unit, integration, end-to-end)"
-	@echo "make bench   benchmark webhook ingest against a naive C reference server (prints figures)"
+	@echo "make bench   benchmark webhook ingest against a naive C reference server, and the runbook engine (prints figures)"
 	@echo "make lint    swift format lint"
 
 define install_missing
@@ -60,6 +60,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product failoverd
 	$(SWIFT) build -c release --product failoverd-audit-bench
+	$(SWIFT) build -c release --product failoverd-engine-bench
 
 run: build
 	$(SWIFT) run failoverd serve $(if $(CONFIG),--config.file $(CONFIG)) $(ARGS)

@@ -149,6 +149,18 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
 
+        // The runbook engine benchmark: webhook 200 to the first DNS write at an in-process fake provider.
+        .executableTarget(
+            name: "failoverd-engine-bench",
+            dependencies: [
+                "FailoverHTTPServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/EngineBench",
+            swiftSettings: strictConcurrency
+        ),
+
         // Test support, shipped as its own target.
         .target(
             name: "FailoverTestSupport",

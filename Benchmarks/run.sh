@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Webhook ingest benchmark (`make bench`): failoverd against a naive C libmicrohttpd server that commits one
 # SQLite row per request with synchronous=FULL, measured in one run with Benchmarks/load.sh (wrk).
-# Prints: naive and failoverd acknowledgements per second at 32 connections and their ratio, p99 at 1 connection,
-# idle RSS, RSS at the end of a 32-connection flood of distinct alerts, and whether every acknowledged webhook
-# was stored. Everything listens on 127.0.0.1 and stops by itself.
+# Prints: naive and failoverd acknowledgements per second at 32 connections and their ratio, without runbooks
+# and with 50 runbooks configured (Benchmarks/runbooks-config.sh), p99 at 1 connection, idle RSS with and
+# without the runbooks, RSS at the end of a 32-connection flood of distinct alerts (and the flood's rate with the
+# runbooks), whether every acknowledged webhook was stored, and the runbook engine's latency from a webhook's 200
+# to the failover's first DNS write (Benchmarks/EngineBench). Everything listens on 127.0.0.1 and stops by itself.
 set -euo pipefail
 SECONDS_PER_RUN="${1:-10}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -11,17 +13,24 @@ ROOT="$(cd "$HERE/.." && pwd)"
 BENCH="$HERE/load.sh"
 PAYLOAD="$ROOT/Tests/Fixtures/bench/payload.json"
 BINARY="$ROOT/.build/release/failoverd"
+ENGINE_BENCH="$ROOT/.build/release/failoverd-engine-bench"
 WORK="$(mktemp -d /tmp/failoverd-bench.XXXXXX)"
 RESULTS="$ROOT/bench-results"
 mkdir -p "$RESULTS"
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # failoverd started by the engine benchmark, should that benchmark have died without stopping it.
+  if [ -s "$WORK/engine-failoverd.pid" ]; then kill "$(cat "$WORK/engine-failoverd.pid")" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 [ -x "$BENCH" ] || { echo "missing $BENCH" >&2; exit 1; }
 [ -r "$PAYLOAD" ] || { echo "missing $PAYLOAD" >&2; exit 1; }
 export PAYLOAD
 [ -x "$BINARY" ] || { echo "missing $BINARY (make release)" >&2; exit 1; }
+[ -x "$ENGINE_BENCH" ] || { echo "missing $ENGINE_BENCH (make release)" >&2; exit 1; }
 gcc -O2 -o "$WORK/naive-server" "$HERE/naive-server.c" -lmicrohttpd -lsqlite3 -lpthread
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -29,10 +38,19 @@ wait_ready() { for _ in $(seq 1 200); do curl -fs -o /dev/null "$1" && return 0;
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
+# 50 runbooks, one of them matching the payload; their provider account points at a loopback port nobody
+# listens on, so the one failover the payload triggers fails at once (see Benchmarks/runbooks-config.sh).
+export BENCH_LINODE_TOKEN=bench-linode-token
+RUNBOOKS_CONFIG="$WORK/runbooks-50.yml"
+"$HERE/runbooks-config.sh" 50 "http://127.0.0.1:$(free_port)/v4" >"$RUNBOOKS_CONFIG"
+"$BINARY" check-config --config.file "$RUNBOOKS_CONFIG" >/dev/null
+
+# start_failoverd PORT DIR [CONFIG_FILE]
 start_failoverd() {
-  local port="$1" dir="$2"
-  "$BINARY" serve --web.listen-address "127.0.0.1:$port" --storage.path "$dir/failoverd.db" --log.level warning \
-    >"$dir/failoverd.log" 2>&1 &
+  local port="$1" dir="$2" config=()
+  [ -n "${3:-}" ] && config=(--config.file "$3")
+  "$BINARY" serve "${config[@]}" --web.listen-address "127.0.0.1:$port" --storage.path "$dir/failoverd.db" \
+    --log.level warning >"$dir/failoverd.log" 2>&1 &
   pids+=($!)
   echo $!
 }
@@ -50,23 +68,28 @@ naive_round() {
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
+# failoverd_round NAME CONNECTIONS [CONFIG_FILE]: round 1 of each configuration also notes the idle RSS.
 failoverd_round() {
   local port dir pid
   port=$(free_port); dir="$WORK/failoverd-$1"; mkdir -p "$dir"
-  pid=$(start_failoverd "$port" "$dir")
+  pid=$(start_failoverd "$port" "$dir" "${3:-}")
   wait_ready "http://127.0.0.1:$port/-/ready"
   sleep 1
-  [ "$1" = 1 ] && rss_mb "$pid" >"$WORK/idle_rss"
+  case "$1" in 1) rss_mb "$pid" >"$WORK/idle_rss" ;; runbooks-1) rss_mb "$pid" >"$WORK/idle_rss_runbooks" ;; esac
   "$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-echo "== 32 connections, same payload: naive reference (one transaction and fsync per request) and failoverd"
-settle; naive1=$(naive_round 1 32); echo "naive     $naive1"
-settle; ours1=$(failoverd_round 1 32); echo "failoverd $ours1"
-settle; naive2=$(naive_round 2 32); echo "naive     $naive2"
-settle; ours2=$(failoverd_round 2 32); echo "failoverd $ours2"
+echo "== 32 connections, same payload: naive reference (one transaction and fsync per request), failoverd, and"
+echo "   failoverd with 50 runbooks (one matches the payload; its deliveries after the first are duplicates)"
+settle; naive1=$(naive_round 1 32); echo "naive               $naive1"
+settle; ours1=$(failoverd_round 1 32); echo "failoverd           $ours1"
+settle; runbooks1=$(failoverd_round runbooks-1 32 "$RUNBOOKS_CONFIG"); echo "failoverd+runbooks  $runbooks1"
+settle; naive2=$(naive_round 2 32); echo "naive               $naive2"
+settle; ours2=$(failoverd_round 2 32); echo "failoverd           $ours2"
+settle; runbooks2=$(failoverd_round runbooks-2 32 "$RUNBOOKS_CONFIG"); echo "failoverd+runbooks  $runbooks2"
 idle_rss=$(cat "$WORK/idle_rss")
+idle_rss_runbooks=$(cat "$WORK/idle_rss_runbooks")
 
 echo "== 1 connection: latency"
 settle; naive_single=$(naive_round 3 1); echo "naive     $naive_single"
@@ -115,25 +138,61 @@ episodes=$(sqlite3 "$WORK/flood/failoverd.db" "SELECT count(*) FROM episodes")
 flood_requests=$(field requests "$flood"); flood_non2xx=$(field non2xx "$flood")
 acknowledged=$((flood_requests - flood_non2xx))
 
+# The same flood with the 50 runbooks: every new episode reaches them, and those of the matching one join its
+# incident (the runbook work ingest does per alert).
+settle
+echo "== failoverd with 50 runbooks: flood of distinct alerts"
+port=$(free_port); mkdir -p "$WORK/flood-runbooks"
+pid=$(start_failoverd "$port" "$WORK/flood-runbooks" "$RUNBOOKS_CONFIG")
+wait_ready "http://127.0.0.1:$port/-/ready"
+flood_runbooks=$(PAYLOAD="$PAYLOAD" wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --timeout 2s -s "$HERE/distinct.lua" \
+  "http://127.0.0.1:$port/webhook" | grep '^FLOOD'); echo "$flood_runbooks"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+stored_runbooks=$(sqlite3 "$WORK/flood-runbooks/failoverd.db" "SELECT count(*) FROM deliveries")
+joined_runbooks=$(sqlite3 "$WORK/flood-runbooks/failoverd.db" "SELECT count(*) FROM incident_episodes")
+acknowledged_runbooks=$(($(field requests "$flood_runbooks") - $(field non2xx "$flood_runbooks")))
+
+# The runbook engine: one runbook keyed by region, 200 incidents one at a time, from the webhook's 200 to the
+# failover's first DNS write at a fake Linode inside the benchmark (Benchmarks/EngineBench).
+settle
+echo "== runbook engine: webhook 200 -> first DNS write, 200 incidents one at a time"
+engine_output=$("$ENGINE_BENCH" --failoverd "$BINARY" --incidents 200 --pid-file "$WORK/engine-failoverd.pid")
+grep -v '^ENGINE ' <<<"$engine_output"
+engine=$(grep '^ENGINE ' <<<"$engine_output")
+
 mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
 naive_rps=$(mean "$(field rps "$naive1")" "$(field rps "$naive2")")
 ours_rps=$(mean "$(field rps "$ours1")" "$(field rps "$ours2")")
 ratio=$(awk -v a="$ours_rps" -v b="$naive_rps" 'BEGIN { printf "%.2f", a / b }')
+runbooks_rps=$(mean "$(field rps "$runbooks1")" "$(field rps "$runbooks2")")
+runbooks_ratio=$(awk -v a="$runbooks_rps" -v b="$naive_rps" 'BEGIN { printf "%.2f", a / b }')
+per_second() { awk -v r="$1" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.1f", r / s }'; }
+flood_rps=$(per_second "$(field requests "$flood")")
+flood_runbooks_rps=$(per_second "$(field requests "$flood_runbooks")")
 lost=$(( acknowledged > stored ? acknowledged - stored : 0 ))
+lost_runbooks=$(( acknowledged_runbooks > stored_runbooks ? acknowledged_runbooks - stored_runbooks : 0 ))
 summary=$(cat <<SUMMARY
 naive_rps=$naive_rps failoverd_rps=$ours_rps ratio=$ratio (target >= 1.5)
+with_50_runbooks: failoverd_rps=$runbooks_rps ratio=$runbooks_ratio (target >= 1.5; one runbook matches the payload)
+with_50_runbooks: idle_rss_mb=$idle_rss_runbooks (target <= 35; without runbooks $idle_rss)
+with_50_runbooks: flood_rps=$flood_runbooks_rps (without runbooks $flood_rps) flood_episodes_joined=$joined_runbooks lost=$lost_runbooks
+engine: webhook_200_to_first_dns_write p50_ms=$(field p50_ms "$engine") (target <= 5) p99_ms=$(field p99_ms "$engine") (target <= 20) max_ms=$(field max_ms "$engine") over $(field incidents "$engine") incidents; first after start $(field first_ms "$engine") ms
+engine: split 200_to_claim p50/p99_ms=$(field to_claim_p50_ms "$engine")/$(field to_claim_p99_ms "$engine") claim_to_first_write p50/p99_ms=$(field claim_to_write_p50_ms "$engine")/$(field claim_to_write_p99_ms "$engine") (means: claim -> step recorded $(field claim_to_step_mean_ms "$engine"), -> first provider request $(field step_to_request_mean_ms "$engine"), -> write $(field request_to_write_mean_ms "$engine"))
 p99_ms_1conn=$(field p99_ms "$single") (target < 2; the naive C server's in the same run: $(field p99_ms "$naive_single"))
 p50_ms_1conn=$(field p50_ms "$single") (naive $(field p50_ms "$naive_single"))  p99_ms_32conn=$(field p99_ms "$ours2")
 idle_rss_mb=$idle_rss (target <= 35)  flood_end_rss_mb=$flood_rss (target <= 60)  flood_end_wal_file_mb=$wal_mb
 ingest_with_audit_vs_without=$audit_ratio (target: unchanged within noise)
 flood_acknowledged=$acknowledged flood_stored_deliveries=$stored flood_episodes=$episodes lost=$lost
+load_average_at_end=$(cut -d' ' -f1-3 /proc/loadavg) (2 cores, shared: figures move with other work on the machine)
 SUMMARY
 )
 echo "== results"
 echo "$summary"
-{ date -Is; echo "$naive1"; echo "$ours1"; echo "$naive2"; echo "$ours2"; echo "$naive_single"; echo "$single";
-  echo "$flood"; echo "$summary"; } >>"$RESULTS/ingest.txt"
-[ "$lost" = 0 ] || { echo "acknowledged webhooks are missing" >&2; exit 1; }
+{ date -Is; echo "$naive1"; echo "$ours1"; echo "$runbooks1"; echo "$naive2"; echo "$ours2"; echo "$runbooks2";
+  echo "$naive_single"; echo "$single"; echo "$flood"; echo "$flood_runbooks"; echo "$engine"; echo "$summary"; } \
+  >>"$RESULTS/ingest.txt"
+{ date -Is; echo "$engine_output"; } >>"$RESULTS/engine.txt"
+[ "$lost" = 0 ] && [ "$lost_runbooks" = 0 ] || { echo "acknowledged webhooks are missing" >&2; exit 1; }
 
 echo "== audit log: 1,000,000 events (filtered pages, verify, size)"
 "$ROOT/.build/release/failoverd-audit-bench" | tee -a "$RESULTS/audit.txt"
