@@ -28,19 +28,37 @@ final class ServeProcess: @unchecked Sendable {
     let process: ChildProcess
     let port: UInt16
 
+    /// Starts `failoverd serve`; with no `port` given it takes a free one, and tries another when a parallel test
+    /// took that one before failoverd could bind it (up to three times).
     init(directory: TemporaryDirectory, extraArguments: [String] = [], port: UInt16? = nil) async throws {
-        self.port = try port ?? FreePort.next()
-        process = try ChildProcess(
-            executable: PackagePaths.failoverdBinary,
-            arguments: [
-                "serve", "--web.listen-address", "127.0.0.1:\(self.port)", "--storage.path",
-                directory.file("data/failoverd.db"),
-            ] + extraArguments,
-            directory: directory.path, logPath: directory.file("failoverd-\(UUID().uuidString.prefix(6)).log"))
-        try await waitUntilReady()
+        var attempt = 1
+        while true {
+            let chosen = try port ?? FreePort.next()
+            let child = try ChildProcess(
+                executable: PackagePaths.failoverdBinary,
+                arguments: [
+                    "serve", "--web.listen-address", "127.0.0.1:\(chosen)", "--storage.path",
+                    directory.file("data/failoverd.db"),
+                ] + extraArguments,
+                directory: directory.path, logPath: directory.file("failoverd-\(UUID().uuidString.prefix(6)).log"))
+            do {
+                try await Self.waitUntilReady(child, port: chosen)
+                self.port = chosen
+                process = child
+                return
+            } catch {
+                await child.stop()
+                guard port == nil, attempt < 3, child.output.contains("in use") else { throw error }
+                attempt += 1
+            }
+        }
     }
 
     func waitUntilReady(timeout: Duration = .seconds(20)) async throws {
+        try await Self.waitUntilReady(process, port: port, timeout: timeout)
+    }
+
+    static func waitUntilReady(_ process: ChildProcess, port: UInt16, timeout: Duration = .seconds(20)) async throws {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while ContinuousClock.now < deadline {
             if let response = try? await TestHTTP.send(port: port, "GET", "/-/ready"), response.status == 200 {

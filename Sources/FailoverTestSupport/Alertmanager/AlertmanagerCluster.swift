@@ -31,7 +31,18 @@ public final class AlertmanagerCluster: Sendable {
     /// Starts `peerCount` peers, each with its own ports, storage and log in `directory` (`alertmanager-0` …),
     /// waits until every one answers `/-/ready` and, for a cluster, until every peer's `/api/v2/status` shows
     /// gossip settled and all `peerCount` members. On failure every peer started is stopped.
+    ///
+    /// The ports are the kernel's free ones of a moment before the peers bind them; when another program took one
+    /// meanwhile (tests run in parallel), the start is tried again with new ports, up to three times.
     public static func start(
+        peerCount: Int, settings: AlertmanagerSettings, in directory: TemporaryDirectory
+    ) async throws -> AlertmanagerCluster {
+        try await AlertmanagerError.retryingPortClashes {
+            try await startOnce(peerCount: peerCount, settings: settings, in: directory)
+        }
+    }
+
+    private static func startOnce(
         peerCount: Int, settings: AlertmanagerSettings, in directory: TemporaryDirectory
     ) async throws -> AlertmanagerCluster {
         precondition(peerCount >= 1, "a cluster needs at least one peer")

@@ -7,3 +7,22 @@ public struct AlertmanagerError: Error, CustomStringConvertible {
     /// Creates an error with its message.
     public init(_ description: String) { self.description = description }
 }
+
+extension AlertmanagerError {
+    /// Runs `start` again (up to `attempts` times in all) while it fails because a port it was given was taken in
+    /// the moment between the kernel naming it free and the program binding it.
+    static func retryingPortClashes<Value>(
+        attempts: Int = 3, _ start: () async throws -> Value
+    ) async throws -> Value {
+        var attempt = 1
+        while true {
+            do {
+                return try await start()
+            } catch let error as AlertmanagerError
+                where attempt < attempts && "\(error)".contains("address already in use")
+            {
+                attempt += 1
+            }
+        }
+    }
+}

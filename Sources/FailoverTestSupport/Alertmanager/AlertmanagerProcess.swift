@@ -26,15 +26,17 @@ public final class AlertmanagerProcess: Sendable {
     public static func start(
         settings: AlertmanagerSettings, in directory: TemporaryDirectory, name: String = "alertmanager"
     ) async throws -> AlertmanagerProcess {
-        let peer = try AlertmanagerProcess(
-            settings: settings, directory: directory, name: name, webPort: try FreePort.next(), cluster: nil)
-        do {
-            try await peer.waitUntilReady(timeout: settings.startTimeout)
-        } catch {
-            await peer.stop()
-            throw error
+        try await AlertmanagerError.retryingPortClashes {
+            let peer = try AlertmanagerProcess(
+                settings: settings, directory: directory, name: name, webPort: try FreePort.next(), cluster: nil)
+            do {
+                try await peer.waitUntilReady(timeout: settings.startTimeout)
+            } catch {
+                await peer.stop()
+                throw error
+            }
+            return peer
         }
-        return peer
     }
 
     /// Starts a single Alertmanager, runs `body` with it and stops it on every path, thrown errors included. An
