@@ -6,23 +6,7 @@ extension StateStore {
     /// One page of the events `query` selects, newest first; pass ``AuditPage/next`` as the next query's cursor.
     /// Pages stay stable while events are appended (the cursor is an id; new events have larger ones).
     public func auditPage(_ query: AuditQuery) async throws(StoreError) -> AuditPage {
-        let limit = min(max(query.limit, AuditQuery.limitRange.lowerBound), AuditQuery.limitRange.upperBound)
-        do {
-            return try await pool.read { db in
-                guard let bounds = try AuditSelection.idBounds(of: query, in: db) else {
-                    return AuditPage(events: [], next: nil)
-                }
-                let selection = AuditSelection(query, lowerID: bounds.lower, upperID: bounds.upper, limit: limit + 1)
-                var events: [AuditEvent] = []
-                events.reserveCapacity(limit + 1)
-                try Self.step(selection.statement(in: db)) { events.append($0) }
-                guard events.count > limit else { return AuditPage(events: events, next: nil) }
-                events.removeLast()
-                return AuditPage(events: events, next: AuditCursor(beforeID: events[events.count - 1].id))
-            }
-        } catch {
-            throw .queryFailed(String(describing: error))
-        }
+        try await pool.auditEventPage(query)
     }
 
     /// The event with this id, `nil` when there is none.
