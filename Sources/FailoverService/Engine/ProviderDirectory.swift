@@ -11,8 +11,7 @@ struct ProviderDirectory: DNSProviderDirectory {
 
     /// Builds every configured account; a token that cannot be read stops the start with a clear message.
     init(
-        accounts: [ProviderAccountConfiguration], secrets: SecretResolver, logger: Logger,
-        timing: HTTPRetryTimingChoice = .system
+        accounts: [ProviderAccountConfiguration], secrets: SecretResolver, logger: Logger
     ) throws(ServiceError) {
         var providers: [String: ProviderRecordSetter] = [:]
         for account in accounts {
@@ -37,11 +36,6 @@ struct ProviderDirectory: DNSProviderDirectory {
     }
 
     func provider(named name: String) -> (any DNSRecordSetting)? { providers[name] }
-}
-
-/// Which retry clock the providers use (tests may pass instant ones).
-enum HTTPRetryTimingChoice: Sendable {
-    case system
 }
 
 /// One provider account as a `dns` step sees it: a verified set whose failure says what was already applied.

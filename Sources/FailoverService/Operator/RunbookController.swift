@@ -41,7 +41,7 @@ struct RunbookController: Sendable {
         let views = catalog.runbooks.map { runbook in
             let pause = pauses.first { $0.runbook == runbook.name }
             let own = keys.filter { $0.runbook == runbook.name }
-            return RunbookView(
+            return RunbookOverview.Runbook(
                 name: runbook.name, match: runbook.matchers.matchers.map(\.description), keyLabels: runbook.keyLabels,
                 minFiring: "\(runbook.minFiring)", steps: runbook.steps.count,
                 failbackMode: runbook.failback.mode.rawValue,
@@ -49,13 +49,13 @@ struct RunbookController: Sendable {
                 maxExecutions: runbook.maxExecutions.map { "\($0.count) per \($0.per)" },
                 dryRun: runbook.dryRun || policy.settings.dryRun, paused: pause != nil, pause: pause,
                 keys: own.map { key in
-                    RunbookView.Key(
+                    RunbookOverview.Key(
                         state: key,
                         lastExecutions: Array(
                             recent.filter { $0.runbook == runbook.name && $0.key == key.key }.prefix(5)))
                 })
         }
-        return try encode(RunbookList(runbooks: views, dryRun: policy.settings.dryRun))
+        return try encode(RunbookOverview(runbooks: views, dryRun: policy.settings.dryRun))
     }
 
     func incidents(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
@@ -299,32 +299,6 @@ struct ActionBody {
         }
         return IncidentKey(pairs)
     }
-}
-
-private struct RunbookList: Encodable {
-    var runbooks: [RunbookView]
-    var dryRun: Bool
-}
-
-private struct RunbookView: Encodable {
-    struct Key: Encodable {
-        var state: RunbookKeyView
-        var lastExecutions: [ExecutionRecord]
-    }
-
-    var name: String
-    var match: [String]
-    var keyLabels: [String]
-    var minFiring: String
-    var steps: Int
-    var failbackMode: String
-    var failbackHold: String
-    var failbackSteps: Int
-    var maxExecutions: String?
-    var dryRun: Bool
-    var paused: Bool
-    var pause: RunbookPauseView?
-    var keys: [Key]
 }
 
 private struct IncidentList: Encodable {

@@ -1,36 +1,7 @@
 import FailoverStore
 
-/// The answer of `GET /api/v1/runbooks`: every configured runbook with its keys, their recent executions and
-/// its pause.
-struct RunbookListing: Decodable {
-    /// One configured runbook.
-    struct Runbook: Decodable {
-        var name: String
-        var match: [String]
-        var keyLabels: [String]
-        var minFiring: String
-        var steps: Int
-        var failbackMode: String
-        var failbackHold: String
-        var failbackSteps: Int
-        var maxExecutions: String?
-        var dryRun: Bool
-        var paused: Bool
-        var pause: RunbookPauseView?
-        var keys: [Key]
-    }
-
-    /// One key of a runbook and its latest executions, newest first.
-    struct Key: Decodable {
-        var state: RunbookKeyView
-        var lastExecutions: [ExecutionRecord]
-    }
-
-    /// The runbooks, in configuration order.
-    var runbooks: [Runbook]
-    /// Whether the whole service runs dry (`engine.dry_run` or `serve --dry-run`).
-    var dryRun: Bool
-
+/// `GET /api/v1/runbooks` as a person reads it.
+extension RunbookOverview {
     /// The listing for a person.
     var text: String {
         var lines: [String] = []

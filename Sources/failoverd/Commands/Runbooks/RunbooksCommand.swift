@@ -1,4 +1,5 @@
 import ArgumentParser
+import FailoverStore
 import Foundation
 
 /// `failoverd runbooks`: every runbook of the running service, each key's phase and active side, its open
@@ -21,7 +22,7 @@ struct RunbooksCommand: AsyncParsableCommand {
         let body = try await client.get("/api/v1/runbooks")
         switch output {
         case .json: FileHandle.standardOutput.write(Data(body))
-        case .table: print(try client.decode(RunbookListing.self, from: body).text)
+        case .table: print(try client.decode(RunbookOverview.self, from: body).text)
         }
     }
 }
