@@ -20,8 +20,10 @@ public enum ProviderFactory {
             throw .configuration(account: account.name, "the API token read from \(account.token) is empty")
         }
         let base = account.baseURL.trimmingWhitespaceForURL
-        guard let url = URLComponents(string: base), let scheme = url.scheme?.lowercased(),
-            scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty
+        // URL rather than URLComponents: the latter's `host` decodes international names through ICU's IDNA
+        // tables, 1.2 MB of resident memory for the life of the process (measured), for a check that needs none.
+        guard let url = URL(string: base), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", let host = url.host(percentEncoded: true), !host.isEmpty
         else {
             throw .configuration(account: account.name, "the base URL \(base) is not an http:// or https:// URL")
         }

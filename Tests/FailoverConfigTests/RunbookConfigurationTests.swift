@@ -212,13 +212,18 @@ struct RunbookConfigurationTests {
         #expect(warnings.contains { $0.contains("{{ labels.instance }}") })
     }
 
-    @Test("a regex with nested unbounded repetitions is accepted with a warning; a plain one is not warned about")
+    @Test(
+        "a regex that runs on ICU (a script class) with nested unbounded repetitions is warned about; others are not")
     func backtrackingWarning() throws {
         let configuration = try Self.parse(
             """
             runbooks:
               r:
-                match: ['instance=~"(?:[a-z]+-)+east"', 'region=~"us-.*"', 'zone=~"(a|b){1,3}"']
+                match:
+                  - 'instance=~"(?:\\\\p{Greek}+-)+east"'
+                  - 'host=~"(?:[a-z]+-)+east"'
+                  - 'region=~"us-.*"'
+                  - 'zone=~"(a|b){1,3}"'
                 steps: [{wait: 1s}]
             """)
         let warnings = configuration.warnings.filter { $0.message.contains("nests unbounded repetitions") }

@@ -33,6 +33,8 @@ struct AlertMatcherAlertmanagerParityTests {
         (.matchesRegex, "(?i)\\W"), (.matchesRegex, "(?i)[\\W]"), (.matchesRegex, "(?i)[^a-z]"),
         (.matchesRegex, "(?i)[^\\p{Lu}]"), (.matchesRegex, "(?i)[[:^alpha:]]"), (.matchesRegex, "(?i)\\D"),
         (.matchesRegex, "(?i)[k]"), (.matchesRegex, "(?i)[^k]"), (.matchesRegex, "(?i)\\x{17F}"),
+        (.matchesRegex, "(?i)i"), (.matchesRegex, "(?i)ı"), (.matchesRegex, "(?i)[i-j]"), (.matchesRegex, "(?i)µ"),
+        (.matchesRegex, "(?i)[^σ]"), (.matchesRegex, "(?i)\\pL{2}"), (.matchesRegex, "\\pC"),
         (.notMatchesRegex, "dev|test"), (.notMatchesRegex, ""), (.notMatchesRegex, ".*"), (.notMatchesRegex, "us-.*"),
         (.equal, ""), (.notEqual, ""), (.equal, "us-east"), (.equal, "\u{E9}"), (.notEqual, "PROD"),
     ]
@@ -43,7 +45,7 @@ struct AlertMatcherAlertmanagerParityTests {
         "a\nb", "x\r\ny", "PROD", "prod", "\u{212A}", "ss", "ß", "ẞ", "A", "STRASSE", "straße", "\u{663}", "\u{E9}",
         "e\u{301}", "e\u{301}\u{301}", "x\u{E9}", "foo bar", "foobar", "abcXYZ", "héllo", "αβγ", "1", "1 2", "日本ひ",
         "日本語", "\u{17F}", "k", "K", "😁", "😀", "a{,2}", "aa", "a{", "]a]", "&ab", "-", ".*", "abbb", "abab", "aaa",
-        "dev", "test", "",
+        "dev", "test", "ı", "İ", "I", "i", "Μ", "μ", "ς", "Σ", "\u{AD}", "\u{378}", "",
     ]
 
     static func shellQuoted(_ text: String) -> String {

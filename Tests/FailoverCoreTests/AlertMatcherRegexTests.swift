@@ -179,3 +179,79 @@ struct AlertMatcherRegexTests {
         #expect(mismatches == 0)
     }
 }
+
+@Suite("RE2Program: linear-time matching without ICU")
+struct RE2ProgramTests {
+    static func pattern(_ source: String) throws -> LabelValuePattern {
+        try LabelValuePattern(re2: source)
+    }
+
+    @Test("the simulation agrees with the ICU translation over a corpus of regexes and values")
+    func agreesWithICU() throws {
+        let patterns = [
+            "us-(east|west)-[0-9]", "(?:api|web)-[0-9]+", "[a-z]+-[a-z]+-[0-9]", "(a|b){2,4}c?", "a{2,}b*",
+            "(?i)prod(uction)?", "(?i)[a-c]+x", "(?i)[^k]+", "(?i)\\W", "\\bfoo\\b.*", "foo\\B.*", "(?m)a$\\n^b",
+            "(?s).+", ".+", "[[:alpha:]]+[[:digit:]]*", "\\pL+\\pN*", "\\p{Lu}[^\\p{Lu}]*", "[\\d\\s]+", "(a*)*",
+            "(a|ab)(c|bcd)(d*)", "x{0,3}y{1,2}", "(?U)a+?b", "[😀-😂]+", "e\u{301}+", "(?i)straße", "a|b|",
+            "\\Q.*\\E+", "[^\\D]+", "(?i)\\p{Ll}+", "(?i)[[:^alpha:]]", "\\PL*",
+        ]
+        let values = [
+            "", "a", "ab", "abcd", "aab", "aaab", "us-east-1", "us-west-9", "eu-west-1", "web-12", "api-", "ap-south-1",
+            "ababc", "abbbc", "PROD", "Production", "abcx", "ABCX", "kK", "\u{212A}", "ſ", "x", "foo bar", "foobar",
+            "foo", "a\nb", "a\n", "\n", "abc123", "ABC", "héllo12", "Abc", "AB", "1 2", "xxxyy", "y", "aaaab", "😀😁",
+            "e\u{301}\u{301}", "STRASSE", "straße", "STRAẞE", ".*.*", "123", "ǅ", "µΜμ", "ı", "İ", "i", "I",
+        ]
+        for source in patterns {
+            let compiled = try Self.pattern(source)
+            #expect(!compiled.runsOnICU, "\(source)")
+            let engine = try NSRegularExpression(pattern: compiled.icuPattern)
+            for value in values {
+                let viaICU = engine.firstMatch(in: value, range: NSRange(location: 0, length: value.utf16.count)) != nil
+                #expect(compiled.matches(value) == viaICU, "\(source) against \(value.debugDescription)")
+            }
+        }
+    }
+
+    @Test("nested repetitions take linear time: a value that almost matches does not make matching backtrack")
+    func noBacktracking() throws {
+        let value = String(repeating: "a", count: 20_000) + "!"
+        for source in ["(a+)+", "(a|aa)+", "(a*)*b", "(?:[a-z]+-?)+z", "(.*a){12}"] {
+            let compiled = try Self.pattern(source)
+            #expect(!compiled.runsOnICU)
+            #expect(!compiled.matches(value), "\(source)")
+            #expect(try AlertMatcher(name: "v", op: .matchesRegex, value: source).mayBacktrack == false)
+        }
+        #expect(try Self.pattern("(a+)+").matches(String(repeating: "a", count: 20_000)))
+    }
+
+    @Test("a regex with a script class runs on ICU, and nested repetitions in it are flagged")
+    func scriptClassesUseICU() throws {
+        #expect(try Self.pattern("\\p{Greek}+").runsOnICU)
+        #expect(try Self.pattern("[\\p{Han}a]").runsOnICU)
+        #expect(try !Self.pattern("\\p{L}+").runsOnICU)
+        #expect(try AlertMatcher(name: "v", op: .matchesRegex, value: "(\\p{Greek}+)+").mayBacktrack)
+    }
+
+    @Test("a regex whose counted repetitions expand past the limit is refused with a message that says so")
+    func tooLarge() {
+        #expect {
+            try Self.pattern("(a{1000}){1000}")
+        } throws: { error in
+            (error as? RE2SyntaxError)?.message.contains("too large") == true
+        }
+        #expect(throws: Never.self) { try Self.pattern("(a{100}){100}") }
+    }
+
+    @Test(
+        "simple case folding as RE2 applies it",
+        arguments: [
+            ("K", "k"), ("\u{212A}", "k"), ("k", "k"), ("S", "s"), ("\u{17F}", "s"), ("ß", "ß"), ("\u{1E9E}", "ß"),
+            ("ı", "ı"), ("İ", "İ"), ("I", "i"), ("µ", "μ"), ("Μ", "μ"), ("ς", "σ"), ("\u{3D1}", "θ"), ("ǅ", "ǆ"),
+            ("\u{AB70}", "\u{13A0}"), ("\u{13A0}", "\u{13A0}"), ("1", "1"), ("日", "日"),
+        ] as [(Unicode.Scalar, Unicode.Scalar)])
+    func folding(scalar: Unicode.Scalar, fold: Unicode.Scalar) {
+        #expect(SimpleCaseFolding.fold(scalar) == fold)
+        #expect(SimpleCaseFolding.orbit(of: scalar).contains(scalar))
+        #expect(SimpleCaseFolding.orbit(of: scalar).allSatisfy { SimpleCaseFolding.fold($0) == fold })
+    }
+}

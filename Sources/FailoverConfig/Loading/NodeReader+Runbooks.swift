@@ -64,9 +64,10 @@ extension NodeReader {
                                 ConfigurationProblem(
                                     line: item.mark?.line, column: item.mark?.column, path: "\(fieldPath)[\(index)]",
                                     message:
-                                        "the regex in \(text) nests unbounded repetitions: Alertmanager matches it in "
-                                        + "linear time, failoverd's regex engine may backtrack for long on a long "
-                                        + "label value; prefer a regex without a repetition inside a repetition"))
+                                        "the regex in \(text) nests unbounded repetitions and uses a Unicode script "
+                                        + "class, so it runs on ICU, which may backtrack for long on a long label "
+                                        + "value where Alertmanager takes linear time; prefer a regex without a "
+                                        + "repetition inside a repetition"))
                         }
                     } catch {
                         report(

@@ -91,10 +91,13 @@ public struct AlertMatcher: Sendable, Hashable, CustomStringConvertible {
     /// Whether matching runs the regex engine (about 0.7 µs) rather than comparing bytes (tens of ns).
     var usesRegexEngine: Bool { pattern.map { !$0.isByteComparison } ?? false }
 
-    /// Whether the regex nests unbounded repetitions (`(a+)+`, `(?:[a-z]+\.)+`): Alertmanager's RE2 matches it in
-    /// linear time, the regex engine here may backtrack for long on a value that almost matches, on the ingest
-    /// path. check-config warns about it.
-    public var mayBacktrack: Bool { pattern?.nestsUnboundedRepetition ?? false }
+    /// Whether the regex nests unbounded repetitions (`(a+)+`, `(?:[a-z]+\.)+`) and has a Unicode script class, so
+    /// that it runs on ICU, which may backtrack for long on a value that almost matches, on the ingest path, where
+    /// Alertmanager's RE2 takes linear time. check-config warns about it. Every other regex runs in linear time.
+    public var mayBacktrack: Bool {
+        guard let pattern else { return false }
+        return pattern.nestsUnboundedRepetition && pattern.runsOnICU
+    }
 
     /// The canonical text: `name="value"` with `"`, `\` and newline escaped as `\"`, `\\` and `\n`, as
     /// Alertmanager prints matchers. Parsing it gives an equal matcher.

@@ -5,9 +5,14 @@ import Foundation
 ///
 /// Regexes that are only literal text, an alternation of literal texts, or literal text followed by `.*` (the
 /// common `us-.*`) are decided by comparing UTF-8 bytes, in tens of nanoseconds; every other regex runs on
-/// Foundation's `NSRegularExpression` (ICU), which is `Sendable` and documented as safe to use from many threads
-/// at once. Comparisons are by Unicode scalars, as in Go, never by Swift's canonical equivalence: `é` written as
-/// one scalar does not match `e` followed by a combining accent.
+/// ``RE2Program``, a linear-time simulation as RE2's. Only a regex with a Unicode script class (`\p{Greek}`), which
+/// the standard library cannot decide, runs on Foundation's `NSRegularExpression` (ICU), `Sendable` and safe to
+/// use from many threads at once. Comparisons are by Unicode scalars, as in Go, never by Swift's canonical
+/// equivalence: `é` written as one scalar does not match `e` followed by a combining accent.
+///
+/// Why not ICU for every regex: it backtracks (a nested repetition can take exponential time on a long label
+/// value that almost matches), and compiling regexes with it keeps 1.5 MB of ICU's code and tables resident
+/// (`make bench`'s idle RSS with 50 runbooks).
 struct LabelValuePattern: Sendable {
     private enum Strategy: Sendable {
         /// The value is exactly these bytes.
@@ -16,21 +21,31 @@ struct LabelValuePattern: Sendable {
         case literals([[UInt8]])
         /// The value starts with these bytes; the rest may contain `\n` only when `restMayHoldNewline`.
         case prefix([UInt8], restMayHoldNewline: Bool)
-        /// Anything else, through ICU.
+        /// Anything else without a script class, by Thompson's simulation.
+        case program(RE2Program)
+        /// A regex with a script class, through ICU.
         case regularExpression(NSRegularExpression)
     }
 
     private let strategy: Strategy
 
-    /// Whether matching compares bytes rather than running the regex engine.
+    /// Whether matching compares bytes rather than running a regex engine.
     var isByteComparison: Bool {
-        if case .regularExpression = strategy { false } else { true }
+        switch strategy {
+        case .literal, .literals, .prefix: true
+        case .program, .regularExpression: false
+        }
+    }
+
+    /// Whether the regex runs on ICU (it has a script class), which backtracks.
+    var runsOnICU: Bool {
+        if case .regularExpression = strategy { true } else { false }
     }
 
     /// The ICU pattern the regex was translated to, for tests and diagnostics.
     let icuPattern: String
-    /// Whether the regex nests unbounded repetitions (`(a+)+`): RE2 matches it in linear time, ICU backtracks and
-    /// can take exponential time on a long value that almost matches.
+    /// Whether the regex nests unbounded repetitions (`(a+)+`): RE2 and ``RE2Program`` match it in linear time,
+    /// ICU backtracks and can take exponential time on a long value that almost matches.
     let nestsUnboundedRepetition: Bool
 
     /// Parses `source` as RE2 and compiles it.
@@ -40,6 +55,10 @@ struct LabelValuePattern: Sendable {
         nestsUnboundedRepetition = tree.nestsUnboundedRepetition(inside: false)
         if let shortcut = Self.shortcut(for: tree) {
             strategy = shortcut
+            return
+        }
+        if let program = try RE2Program(tree) {
+            strategy = .program(program)
             return
         }
         do {
@@ -58,6 +77,8 @@ struct LabelValuePattern: Sendable {
             return alternatives.contains { UTF8Comparison.equals(value, $0) }
         case .prefix(let prefix, let restMayHoldNewline):
             return UTF8Comparison.hasPrefix(value, prefix, newlineAllowedAfter: restMayHoldNewline)
+        case .program(let program):
+            return program.matches(value)
         case .regularExpression(let expression):
             let range = NSRange(location: 0, length: value.utf16.count)
             return expression.firstMatch(in: value, options: [.anchored], range: range) != nil
