@@ -103,6 +103,42 @@ struct CommandLineTests {
         await process.stop()
     }
 
+    @Test("SIGHUP reloads the configuration file; an invalid file is refused and the old one stays in force")
+    func sighupReloads() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        func write(_ runbook: String) throws {
+            let yaml = """
+                runbooks:
+                  \(runbook):
+                    match: ['alertname="PrimaryRegionUnhealthy"']
+                    steps: [{wait: 1s}]
+
+                """
+            try yaml.write(toFile: directory.file("failoverd.yml"), atomically: true, encoding: .utf8)
+        }
+        func runbookNames(_ port: UInt16) async throws -> [String] {
+            let runbooks = try await TestHTTP.send(port: port, "GET", "/api/v1/runbooks").json()["runbooks"]
+            return (runbooks as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        }
+        try write("first")
+        let serve = try await ServeProcess(
+            directory: directory, extraArguments: ["--config.file", directory.file("failoverd.yml")])
+        defer { serve.process.signal(SIGKILL) }
+        #expect(try await runbookNames(serve.port) == ["first"])
+        try write("second")
+        serve.process.signal(SIGHUP)
+        #expect(await serve.process.waitForOutput("configuration reloaded"))
+        #expect(try await runbookNames(serve.port) == ["second"])
+        try "runbooks: [unclosed".write(toFile: directory.file("failoverd.yml"), atomically: true, encoding: .utf8)
+        serve.process.signal(SIGHUP)
+        #expect(await serve.process.waitForOutput("configuration reload failed"))
+        #expect(serve.process.isRunning)
+        #expect(try await runbookNames(serve.port) == ["second"])
+        serve.process.signal(SIGTERM)
+        #expect(await serve.process.waitForExit() == 0)
+    }
+
     @Test("SIGTERM: in-flight work finishes, the database is checkpointed and closed, exit 0")
     func sigterm() async throws {
         let directory = try TemporaryDirectory()
@@ -114,7 +150,7 @@ struct CommandLineTests {
         }
         serve.process.signal(SIGTERM)
         #expect(await serve.process.waitForExit() == 0)
-        #expect(serve.process.output.contains("received SIGTERM, shutting down"))
+        #expect(serve.process.output.contains("failoverd stopping"))
         #expect(serve.process.output.contains("failoverd stopped"))
         let wal = directory.file("data/failoverd.db-wal")
         let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0

@@ -17,9 +17,11 @@ struct CrashRecoveryTests {
 
     /// A store whose execution a dead process claimed and ran up to `finished` steps, with `running` in flight.
     static func leftBehind(
-        finished: Int, inFlight: Bool, steps: [RunbookStep] = steps
+        finished: Int, inFlight: Bool, steps: [RunbookStep] = steps, digest: String = ""
     ) async throws -> (TemporaryDirectory, ExecutionClaim) {
-        let dead = try EngineFixture(runbooks: [Scenario.runbook(steps: steps)], owner: "dead-process", start: false)
+        var runbook = Scenario.runbook(steps: steps)
+        runbook.digest = digest
+        let dead = try EngineFixture(runbooks: [runbook], owner: "dead-process", start: false)
         try await dead.post(Scenario.alert(.firing))
         let claims = try await dead.ledger.claimDue(
             owner: "dead-process", limit: 1, lease: .seconds(3600), now: EngineFixture.now())
@@ -62,6 +64,30 @@ struct CrashRecoveryTests {
         #expect(types.contains("runbook.claim_lost"))
         #expect(try fixture.phase("failover-us-east", Scenario.region) == "failed_over")
         await fixture.stop()
+    }
+
+    @Test("a restart with another definition fails the interrupted execution clearly; the same definition resumes")
+    func definitionChangedAcrossRestart() async throws {
+        let (directory, claim) = try await Self.leftBehind(finished: 1, inFlight: false, digest: "digest-v1")
+        #expect(claim.definitionDigest == "digest-v1")
+        var changed = Scenario.runbook(steps: [Scenario.dns("third", target: "198.51.100.9")] + Self.steps)
+        changed.digest = "digest-v2"
+        let fixture = try EngineFixture(runbooks: [changed], owner: "new-process", directory: directory)
+        try await fixture.waitUntilIdle()
+        let execution = try #require(try fixture.executions().first)
+        #expect(execution["state"] as String == "failed")
+        #expect((execution["error"] as String?)?.contains("is not loaded: the configuration changed") == true)
+        #expect(fixture.dns.writes.isEmpty)
+        await fixture.stop()
+
+        let (sameDirectory, _) = try await Self.leftBehind(finished: 1, inFlight: false, digest: "digest-v1")
+        var same = Scenario.runbook(steps: Self.steps)
+        same.digest = "digest-v1"
+        let resumed = try EngineFixture(runbooks: [same], owner: "new-process", directory: sameDirectory)
+        try await resumed.waitUntilIdle()
+        #expect(try resumed.executions().first?["state"] as String? == "succeeded")
+        #expect(resumed.dns.writes == ["do-main/app=198.51.100.6", "third/app=198.51.100.7"])
+        await resumed.stop()
     }
 
     @Test("on_interrupted: fail ends the execution as failed instead of rerunning the step")

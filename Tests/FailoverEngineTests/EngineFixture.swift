@@ -42,7 +42,7 @@ final class EngineFixture: Sendable {
         engine = RunbookEngine(
             configuration: EngineConfiguration(
                 owner: owner, workers: workers, lease: lease, pollInterval: .milliseconds(100)),
-            ledger: ledger, catalog: { policy.settings.catalog }, dns: dns, http: http, processes: processes,
+            ledger: ledger, definition: policy.definition(named:digest:), dns: dns, http: http, processes: processes,
             logger: logger)
         wakeup.engine.withLock { $0 = engine }
         if start { engine.start() }

@@ -43,7 +43,7 @@ struct EngineLoopTests {
         let (logger, _) = InMemoryLogHandler.logger()
         let engine = RunbookEngine(
             configuration: EngineConfiguration(owner: "idle", pollInterval: .seconds(3600)), ledger: ledger,
-            catalog: { .empty }, dns: FakeRecordSets(), http: FakeStepHTTP(), processes: FakeProcesses(),
+            definition: { _, _ in nil }, dns: FakeRecordSets(), http: FakeStepHTTP(), processes: FakeProcesses(),
             logger: logger)
         engine.start()
         // Each wake-up is one pass; a cancelled timer must not turn into another.
@@ -112,7 +112,7 @@ struct EngineStoreLoopTests {
         let ledger = CountingLedger(RunbookLedger(writer: writer, store: store))
         let engine = RunbookEngine(
             configuration: EngineConfiguration(owner: "idle", pollInterval: .seconds(3600)), ledger: ledger,
-            catalog: { .empty }, dns: FakeRecordSets(), http: FakeStepHTTP(), processes: FakeProcesses(),
+            definition: { _, _ in nil }, dns: FakeRecordSets(), http: FakeStepHTTP(), processes: FakeProcesses(),
             logger: logger)
         wake.engine.withLock { $0 = engine }
         engine.start()
@@ -145,7 +145,7 @@ struct EngineStoreLoopTests {
         dns.state.withLock { $0.gate["linode-main/app"] = true }
         let engine = RunbookEngine(
             configuration: EngineConfiguration(owner: "busy", pollInterval: .seconds(3600)), ledger: ledger,
-            catalog: { policy.settings.catalog }, dns: dns, http: FakeStepHTTP(), processes: FakeProcesses(),
+            definition: policy.definition(named:digest:), dns: dns, http: FakeStepHTTP(), processes: FakeProcesses(),
             logger: logger)
         wake.engine.withLock { $0 = engine }
         engine.start()

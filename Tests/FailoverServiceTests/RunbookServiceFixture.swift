@@ -5,6 +5,7 @@ import FailoverTestSupport
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// failoverd with runbooks, its providers pointed at a fake Linode and a fake DigitalOcean, the admin and read
 /// credentials configured; webhooks are Alertmanager-shaped bodies built here.
@@ -16,6 +17,8 @@ struct RunbookServiceFixture {
     let service: ServiceFixture
     let linode: FakeDNSProviderServer
     let digitalocean: FakeDNSProviderServer
+    /// The configuration document the service reloads.
+    let source: SharedValue<String>
 
     /// Starts the fakes (zones example.com at Linode and example.org at DigitalOcean, each with `app A 192.0.2.1`)
     /// and the service with `runbooks` (YAML under `runbooks:`).
@@ -31,26 +34,9 @@ struct RunbookServiceFixture {
         digitalocean.addZone("example.org")
         linode.addRecord(zone: "example.com", name: "app", type: "A", target: "192.0.2.1", ttl: 30)
         digitalocean.addRecord(zone: "example.org", name: "app", type: "A", target: "192.0.2.2", ttl: 60)
-        let yaml = """
-            providers:
-              linode-main:
-                type: linode
-                token_env: LINODE_TOKEN
-                base_url: \(linode.baseURL)
-                request_timeout: \(providerTimeout)
-                max_attempts: \(maxAttempts)
-              do-main:
-                type: digitalocean
-                token_env: DO_TOKEN
-                base_url: \(digitalocean.baseURL)
-                request_timeout: \(providerTimeout)
-                max_attempts: \(maxAttempts)
-            engine:
-              poll_interval: 100ms
-            \(extra)
-            runbooks:
-            \(runbooks)
-            """
+        let yaml = document(
+            runbooks: runbooks, providerTimeout: providerTimeout, maxAttempts: maxAttempts, extra: extra,
+            linode: linode.baseURL, digitalocean: digitalocean.baseURL)
         let parsed: FailoverConfiguration
         do {
             parsed = try ConfigurationLoader.parse(yaml: yaml, source: "test.yml")
@@ -59,6 +45,8 @@ struct RunbookServiceFixture {
             await digitalocean.stop()
             throw FixtureError("\(error)")
         }
+        let source = SharedValue(yaml)
+        let base = SharedValue(FailoverConfiguration.defaults)
         do {
             let service = try ServiceFixture(
                 auth: CredentialSettings(bearerToken: .environment("WEBHOOK_TOKEN")),
@@ -66,15 +54,17 @@ struct RunbookServiceFixture {
                 environment: [
                     "LINODE_TOKEN": "linode-token", "DO_TOKEN": "do-token", "WEBHOOK_TOKEN": webhookToken,
                     "READ_TOKEN": readToken, "ADMIN_TOKEN": adminToken,
-                ]
+                ],
+                reloadSource: {
+                    var configuration = base.value
+                    apply(try ConfigurationLoader.parse(yaml: source.value, source: "test.yml"), to: &configuration)
+                    return configuration
+                }
             ) { configuration in
-                configuration.providers = parsed.providers
-                configuration.runbooks = parsed.runbooks
-                configuration.engine = parsed.engine
-                configuration.ingest.reopenWindow = parsed.ingest.reopenWindow
-                configuration.server.auth.admin = CredentialSettings(bearerToken: .environment("ADMIN_TOKEN"))
+                apply(parsed, to: &configuration)
             }
-            return RunbookServiceFixture(service: service, linode: linode, digitalocean: digitalocean)
+            base.value = service.configuration
+            return RunbookServiceFixture(service: service, linode: linode, digitalocean: digitalocean, source: source)
         } catch {
             await linode.stop()
             await digitalocean.stop()
@@ -82,6 +72,54 @@ struct RunbookServiceFixture {
         }
     }
 
+    /// The parts of the configuration the YAML sets; the rest (listen address, storage, credentials of webhook and
+    /// read) is the service fixture's.
+    static func apply(_ parsed: FailoverConfiguration, to configuration: inout FailoverConfiguration) {
+        configuration.providers = parsed.providers
+        configuration.runbooks = parsed.runbooks
+        configuration.engine = parsed.engine
+        configuration.ingest = parsed.ingest
+        configuration.server.auth.admin = CredentialSettings(bearerToken: .environment("ADMIN_TOKEN"))
+    }
+
+    /// The configuration document: the two fake providers, a fast engine poll, `extra`, then `runbooks`.
+    func document(runbooks: String, extra: String = "") -> String {
+        Self.document(
+            runbooks: runbooks, providerTimeout: "5s", maxAttempts: 4, extra: extra, linode: linode.baseURL,
+            digitalocean: digitalocean.baseURL)
+    }
+
+    private static func document(
+        runbooks: String, providerTimeout: String, maxAttempts: Int, extra: String, linode: String,
+        digitalocean: String
+    ) -> String {
+        """
+        providers:
+          linode-main:
+            type: linode
+            token_env: LINODE_TOKEN
+            base_url: \(linode)
+            request_timeout: \(providerTimeout)
+            max_attempts: \(maxAttempts)
+          do-main:
+            type: digitalocean
+            token_env: DO_TOKEN
+            base_url: \(digitalocean)
+            request_timeout: \(providerTimeout)
+            max_attempts: \(maxAttempts)
+        engine:
+          poll_interval: 100ms
+        \(extra)
+        runbooks:
+        \(runbooks)
+        """
+    }
+
+    /// Replaces the configuration document and asks the service to reload it (`POST /-/reload`, admin).
+    func reload(_ document: String, token: String? = adminToken) async throws -> TestHTTPResponse {
+        source.value = document
+        return try await post("/-/reload", token: token)
+    }
     /// Starts the fixture, runs `body`, and stops everything whether `body` throws or not.
     static func run(
         runbooks: String, providerTimeout: String = "5s", maxAttempts: Int = 4, extra: String = "",
@@ -171,6 +209,18 @@ struct RunbookServiceFixture {
     func auditTypes() async throws -> [String] {
         let events = try await get("/api/v1/audit?limit=1000").json()["events"] as? [[String: Any]] ?? []
         return events.compactMap { $0["type"] as? String }.reversed()
+    }
+}
+
+/// A value tests and the service's closures share (the configuration document a test replaces before a reload).
+final class SharedValue<Value: Sendable>: Sendable {
+    private let current: Mutex<Value>
+
+    init(_ value: Value) { current = Mutex(value) }
+
+    var value: Value {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
     }
 }
 

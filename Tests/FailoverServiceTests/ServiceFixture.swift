@@ -18,8 +18,8 @@ struct ServiceFixture {
 
     init(
         auth: CredentialSettings = .init(), read: CredentialSettings = .init(), environment: [String: String] = [:],
-        busyTimeout: Duration = .seconds(5),
-        maxBodyBytes: Int = 1 << 20, configure: (inout FailoverConfiguration) -> Void = { _ in }
+        busyTimeout: Duration = .seconds(5), maxBodyBytes: Int = 1 << 20, reloadSource: ConfigurationSource? = nil,
+        configure: (inout FailoverConfiguration) -> Void = { _ in }
     ) throws {
         directory = try TemporaryDirectory()
         var configuration = FailoverConfiguration.defaults
@@ -33,7 +33,8 @@ struct ServiceFixture {
         let (logger, logs) = InMemoryLogHandler.logger()
         self.logs = logs
         service = try FailoverService(
-            configuration: configuration, logger: logger, secrets: SecretResolver(environment: environment))
+            configuration: configuration, reloadSource: reloadSource, logger: logger,
+            secrets: SecretResolver(environment: environment))
         try service.start()
     }
 

@@ -116,9 +116,26 @@ extension NodeReader {
         let matcherSet = AlertMatcherSet(matchers)
         let runbook = RunbookDefinition(
             name: name, matchers: matcherSet, keyLabels: keyLabels, minFiring: minFiring, steps: steps,
-            failback: failback, maxExecutions: budget, dryRun: dryRun)
+            failback: failback, maxExecutions: budget, dryRun: dryRun,
+            digest: RunbookDefinition.digest(ofCanonicalText: name + "=" + Self.canonicalText(node)))
         checkTemplates(of: runbook, node: node, path: path)
         return runbook
+    }
+
+    /// A node as text that its YAML formatting does not change: flow or block style, quoting and key order give the
+    /// same text; every scalar is prefixed with its length in bytes, so that no two trees read alike.
+    static func canonicalText(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar):
+            return "\(scalar.string.utf8.count):\(scalar.string)"
+        case .sequence(let sequence):
+            return "[" + sequence.map(canonicalText).joined(separator: ",") + "]"
+        case .mapping(let mapping):
+            let entries = mapping.map { canonicalText($0.key) + "=" + canonicalText($0.value) }
+            return "{" + entries.sorted().joined(separator: ",") + "}"
+        case .alias:
+            return "*"
+        }
     }
 
     private mutating func readFailback(_ node: Node, path: String) -> FailbackPolicy {

@@ -4,6 +4,9 @@ public struct ExecutionClaim: Sendable, Hashable {
     public var executionID: Int64
     /// The runbook's name.
     public var runbook: String
+    /// The digest of the runbook definition the execution was scheduled with (``RunbookDefinition/digest``), or nil
+    /// for executions scheduled before digests were recorded.
+    public var definitionDigest: String?
     /// The runbook key.
     public var key: IncidentKey
     /// Failover or failback.
@@ -31,8 +34,9 @@ public struct ExecutionClaim: Sendable, Hashable {
     public init(
         executionID: Int64, runbook: String, key: IncidentKey, kind: ExecutionKind, dryRun: Bool, incidentID: Int64?,
         labels: [String: String], annotations: [String: String], owner: String, fence: Int64, nextStep: Int,
-        recordedSteps: [String: StepRecordState], resumed: Bool
+        recordedSteps: [String: StepRecordState], resumed: Bool, definitionDigest: String? = nil
     ) {
+        self.definitionDigest = definitionDigest
         self.executionID = executionID
         self.runbook = runbook
         self.key = key

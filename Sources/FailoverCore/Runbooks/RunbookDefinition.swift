@@ -1,3 +1,5 @@
+import Crypto
+
 /// One runbook of the configuration: which alerts it acts on, what makes two alerts one incident, and the steps of
 /// its failover and failback.
 public struct RunbookDefinition: Sendable, Hashable {
@@ -17,13 +19,18 @@ public struct RunbookDefinition: Sendable, Hashable {
     public var maxExecutions: ExecutionBudget?
     /// Whether every execution of this runbook is a dry run.
     public var dryRun: Bool
+    /// Names this version of the definition: the SHA-256 (hex) of its configuration text in a canonical form, so
+    /// that formatting does not change it. An execution records the digest it was scheduled with and runs those
+    /// steps, also after a configuration reload. Empty when the definition was not read from a configuration.
+    public var digest: String
 
     /// Creates a runbook definition.
     public init(
         name: String, matchers: AlertMatcherSet, keyLabels: [String]? = nil, minFiring: Duration = .zero,
         steps: [RunbookStep], failback: FailbackPolicy = FailbackPolicy(), maxExecutions: ExecutionBudget? = nil,
-        dryRun: Bool = false
+        dryRun: Bool = false, digest: String = ""
     ) {
+        self.digest = digest
         self.name = name
         self.matchers = matchers
         self.keyLabels = keyLabels ?? matchers.labelNames
@@ -37,6 +44,11 @@ public struct RunbookDefinition: Sendable, Hashable {
     /// The incident key of an alert's labels: the values of ``keyLabels`` (missing labels count as empty).
     public func key(for labels: [String: String]) -> IncidentKey {
         IncidentKey(keyLabels.map { ($0, labels[$0] ?? "") })
+    }
+
+    /// The digest of a definition's canonical configuration text (lower-case hex SHA-256).
+    public static func digest(ofCanonicalText text: String) -> String {
+        AuditHash(bytes: Array(SHA256.hash(data: Array(text.utf8))))?.hex ?? ""
     }
 
     /// The steps of one kind of execution.

@@ -53,8 +53,16 @@ struct ExecutionRunner: Sendable {
         ]
         if claim.dryRun { metadata["dry_run"] = "true" }
         guard let runbook else {
-            logger.error("execution's runbook is no longer configured; failing it", metadata: metadata)
-            await end(.failed, "runbook \(claim.runbook) is no longer in the configuration", started: started)
+            let reason =
+                if let digest = claim.definitionDigest {
+                    "the definition of runbook \(claim.runbook) this execution was scheduled with (digest "
+                        + "\(digest.prefix(12))) is not loaded: the configuration changed across a restart; "
+                        + "execute the runbook again if it is still needed"
+                } else {
+                    "runbook \(claim.runbook) is no longer in the configuration"
+                }
+            logger.error("execution's runbook definition is not loaded; failing it", metadata: metadata)
+            await end(.failed, reason, started: started)
             return
         }
         logger.notice(claim.resumed ? "execution resumed" : "execution started", metadata: metadata)

@@ -14,7 +14,7 @@ public final class RunbookEngine: Sendable {
     /// The configuration.
     public let configuration: EngineConfiguration
     let ledger: any ExecutionLedger
-    let catalog: @Sendable () -> RunbookCatalog
+    let definition: @Sendable (_ runbook: String, _ digest: String?) -> RunbookDefinition?
     let performer: StepPerformer
     let logger: Logger
     let observer: (any EngineObserver)?
@@ -31,17 +31,18 @@ public final class RunbookEngine: Sendable {
     /// Creates an engine.
     ///
     /// - Parameters:
-    ///   - catalog: the runbooks in force now (a reload may change them between executions).
+    ///   - definition: the definition an execution runs, by runbook name and the digest it was scheduled with
+    ///     (a reload may change the runbooks in force; an execution keeps its version).
     ///   - observer: told about executions and steps (metrics).
     public init(
         configuration: EngineConfiguration, ledger: any ExecutionLedger,
-        catalog: @escaping @Sendable () -> RunbookCatalog,
+        definition: @escaping @Sendable (_ runbook: String, _ digest: String?) -> RunbookDefinition?,
         dns: any DNSProviderDirectory, http: any StepHTTPClient, processes: any StepProcessLauncher, logger: Logger,
         observer: (any EngineObserver)? = nil
     ) {
         self.configuration = configuration
         self.ledger = ledger
-        self.catalog = catalog
+        self.definition = definition
         self.logger = logger
         self.observer = observer
         performer = StepPerformer(
@@ -159,7 +160,8 @@ public final class RunbookEngine: Sendable {
 
     private func launch(_ claim: ExecutionClaim) {
         let runner = ExecutionRunner(
-            claim: claim, runbook: catalog().runbook(named: claim.runbook), ledger: ledger, performer: performer,
+            claim: claim, runbook: definition(claim.runbook, claim.definitionDigest), ledger: ledger,
+            performer: performer,
             configuration: configuration, logger: logger, observer: observer,
             stopping: { [self] in self.running.withLock { $0.stopping } })
         running.withLock { state in

@@ -15,6 +15,7 @@ import Synchronization
 ///
 /// Lifecycle, in one place: `init` opens the database, resolves secrets and builds the providers; ``start()``
 /// listens and starts the engine (which takes back claims of an earlier process and runs what is due);
+/// ``run()`` (a swift-service-lifecycle `Service`) starts, waits for the graceful shutdown and stops;
 /// ``shutdown()`` stops in the reverse order: the HTTP server (no new webhooks; those in flight answered), the
 /// engine (running executions stop at a step boundary and give up their claims), the writer (waiting commits
 /// done), the database (checkpointed, closed).
@@ -33,26 +34,42 @@ public final class FailoverService: Sendable {
     /// The runbooks and firing-period settings in force.
     public let policy: RunbookPolicy
     let logger: Logger
+    /// The configuration file the service was started from, if any: recorded in the audit log at start.
+    public let configurationFile: String?
+    let access: AccessPolicy
+    let directory: ProviderDirectory
+    let secrets: SecretResolver
+    /// Reads the configuration again for a reload; nil when the service runs without a file.
+    let reloadSource: ConfigurationSource?
+    /// The configuration in force (the last one loaded successfully) and the reload bookkeeping.
+    let reloads: Mutex<ReloadState>
     private let retention = Mutex<Task<Void, Never>?>(nil)
 
     /// Prepares the service: resolves secrets, opens and migrates the database, builds the routes.
     ///
     /// - Parameters:
+    ///   - configurationFile: the file `configuration` was read from, if any.
+    ///   - reloadSource: reads the configuration again on SIGHUP or `POST /-/reload`; nil refuses reloads.
     ///   - dnsProviders: provider accounts by name, replacing the configured ones (tests); `nil` builds the
     ///     configured accounts.
     public init(
-        configuration: FailoverConfiguration, logger: Logger, secrets: SecretResolver = SecretResolver(),
+        configuration: FailoverConfiguration, configurationFile: String? = nil,
+        reloadSource: ConfigurationSource? = nil, logger: Logger, secrets: SecretResolver = SecretResolver(),
         dnsProviders: [String: any DNSProvider]? = nil
     ) throws(ServiceError) {
         self.configuration = configuration
+        self.configurationFile = configurationFile
+        self.reloadSource = reloadSource
+        self.secrets = secrets
+        reloads = Mutex(ReloadState(configuration: configuration))
         self.logger = logger
-        let access = AccessPolicy(
+        access = AccessPolicy(
             webhook: try Self.authenticator(configuration.server.auth.webhook, "server.auth.webhook", secrets),
             read: try Self.authenticator(configuration.server.auth.read, "server.auth.read", secrets),
             admin: try Self.authenticator(configuration.server.auth.admin, "server.auth.admin", secrets))
-        let directory: ProviderDirectory
         if let dnsProviders {
             directory = ProviderDirectory(providers: dnsProviders)
+            reloads.withLock { $0.providersFixed = true }
         } else {
             directory = try ProviderDirectory(
                 accounts: configuration.providers, secrets: secrets, logger: logger)
@@ -82,7 +99,7 @@ public final class FailoverService: Sendable {
             configuration: EngineConfiguration(
                 workers: engineSettings.workers, lease: engineSettings.lease,
                 pollInterval: engineSettings.pollInterval),
-            ledger: ledger, catalog: { policy.settings.catalog }, dns: directory,
+            ledger: ledger, definition: policy.definition(named:digest:), dns: directory,
             http: ServiceHTTPStepClient(logger: logger),
             processes: ProcessStepLauncher(runner: ProcessRunner(logger: logger)), logger: logger,
             observer: metrics)
@@ -97,6 +114,14 @@ public final class FailoverService: Sendable {
         MetricsController(metrics: metrics, store: store, writer: writer).register(in: &router)
         RunbookController(store: store, ledger: ledger, policy: policy, access: access, wake: { wakeup.wake() })
             .register(in: &router)
+        let reloadTarget = ReloadTarget()
+        ReloadController(
+            access: access,
+            reload: { actor in
+                await reloadTarget.service?.reload(trigger: "api", requestedBy: actor)
+                    ?? ConfigurationReloadOutcome.stopping(requestedBy: actor)
+            }, canReload: reloadSource != nil
+        ).register(in: &router)
 
         let httpMetrics = HTTPMetrics(registry: metrics.registry)
         let server = configuration.server
@@ -131,6 +156,7 @@ public final class FailoverService: Sendable {
         if configuration.engine.dryRun {
             logger.notice("dry run: runbooks read and plan DNS changes but change nothing outside failoverd")
         }
+        reloadTarget.service = self
     }
 
     /// Polling threads for `processors` cores: one core stays with the ingest writer, at most 4 threads.
@@ -142,7 +168,7 @@ public final class FailoverService: Sendable {
         min(max(processors - 1, 1), 4)
     }
 
-    private static func authenticator(
+    static func authenticator(
         _ settings: CredentialSettings, _ path: String, _ secrets: SecretResolver
     ) throws(ServiceError) -> CallerAuthenticator {
         do {
@@ -160,9 +186,12 @@ public final class FailoverService: Sendable {
     }
 
     /// Records a service lifecycle event; a failure is logged, never fatal.
-    private func recordLifecycle(_ type: AuditEventType, detail: AuditDetail) async {
+    func recordLifecycle(
+        _ type: AuditEventType, actor: String = "failoverd", outcome: AuditOutcome = .success, detail: AuditDetail
+    ) async {
         let draft = AuditEventDraft(
-            type: type, actor: "failoverd", recordedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
+            type: type, actor: actor, recordedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
+            outcome: outcome,
             detail: detail)
         do {
             _ = try await store.appendAuditEvent(draft)
@@ -259,6 +288,12 @@ public final class FailoverService: Sendable {
         store.close()
         logger.info("failoverd stopped")
     }
+}
+
+/// Lets `POST /-/reload`, registered while the service is built, reach it once it is.
+final class ReloadTarget: @unchecked Sendable {
+    // Set once at the end of `FailoverService.init`, before the server listens.
+    weak var service: FailoverService?
 }
 
 /// Lets the writer wake the engine, which is created after it.

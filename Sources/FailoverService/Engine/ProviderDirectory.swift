@@ -3,16 +3,45 @@ import FailoverCore
 import FailoverDNS
 import FailoverEngine
 import Logging
+import Synchronization
 
 /// The configured DNS provider accounts, for `dns` steps: each account's ``DNSProvider`` behind the engine's
 /// ``DNSRecordSetting`` port.
-struct ProviderDirectory: DNSProviderDirectory {
-    let providers: [String: ProviderRecordSetter]
+///
+/// A configuration reload replaces the accounts; a step that already fetched its provider keeps it.
+final class ProviderDirectory: DNSProviderDirectory {
+    private let accounts: Mutex<[String: ProviderRecordSetter]>
 
     /// Builds every configured account; a token that cannot be read stops the start with a clear message.
-    init(
+    convenience init(
         accounts: [ProviderAccountConfiguration], secrets: SecretResolver, logger: Logger
     ) throws(ServiceError) {
+        self.init(setters: try Self.build(accounts, secrets: secrets, logger: logger))
+    }
+
+    convenience init(providers: [String: any DNSProvider]) {
+        self.init(setters: providers.mapValues(ProviderRecordSetter.init(provider:)))
+    }
+
+    private init(setters: [String: ProviderRecordSetter]) {
+        accounts = Mutex(setters)
+    }
+
+    /// The account names in force.
+    var names: [String] { accounts.withLock { $0.keys.sorted() } }
+
+    func provider(named name: String) -> (any DNSRecordSetting)? { accounts.withLock { $0[name] } }
+
+    /// Puts the accounts of a reloaded configuration in force.
+    func replace(with setters: [String: ProviderRecordSetter]) {
+        accounts.withLock { $0 = setters }
+    }
+
+    /// Builds a provider per account; the first token that cannot be read or account that cannot be built stops it
+    /// with a message naming the account.
+    static func build(
+        _ accounts: [ProviderAccountConfiguration], secrets: SecretResolver, logger: Logger
+    ) throws(ServiceError) -> [String: ProviderRecordSetter] {
         var providers: [String: ProviderRecordSetter] = [:]
         for account in accounts {
             let token: String
@@ -28,14 +57,8 @@ struct ProviderDirectory: DNSProviderDirectory {
                 throw .secret("providers.\(account.name): \(error.message)")
             }
         }
-        self.providers = providers
+        return providers
     }
-
-    init(providers: [String: any DNSProvider]) {
-        self.providers = providers.mapValues(ProviderRecordSetter.init(provider:))
-    }
-
-    func provider(named name: String) -> (any DNSRecordSetting)? { providers[name] }
 }
 
 /// One provider account as a `dns` step sees it: a verified set whose failure says what was already applied.

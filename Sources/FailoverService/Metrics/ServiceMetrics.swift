@@ -80,6 +80,8 @@ public final class ServiceMetrics: Sendable {
             descriptor: .named(
                 "failoverd_start_time_seconds", help: "When the process started, in seconds since the epoch.")
         ).set(Date().timeIntervalSince1970)
+        lastReloadSuccessful.set(1.0)
+        lastReloadSuccess.set(Date().timeIntervalSince1970)
     }
 
     /// Counts one webhook request by outcome.

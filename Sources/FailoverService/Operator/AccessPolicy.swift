@@ -1,19 +1,35 @@
 import FailoverHTTPServer
+import Synchronization
 
 /// Which credential opens which door: the webhook credential posts webhooks, the read credential reads the API,
 /// the admin credential reads the API and acts on runbooks.
 ///
 /// A credential that is valid but for the other door gets 403 (it authenticated, it is not allowed here);
 /// missing or wrong credentials get 401 with the challenge of the door asked for.
-struct AccessPolicy: Sendable {
-    let webhook: CallerAuthenticator
-    let read: CallerAuthenticator
-    let admin: CallerAuthenticator
+///
+/// The credentials can be replaced at run time (configuration reload); a request is judged by the ones in force when
+/// it is checked.
+final class AccessPolicy: Sendable {
+    /// The three doors' credentials.
+    struct Credentials: Sendable {
+        var webhook: CallerAuthenticator
+        var read: CallerAuthenticator
+        var admin: CallerAuthenticator
+    }
+
+    private let credentials: Mutex<Credentials>
 
     init(webhook: CallerAuthenticator, read: CallerAuthenticator, admin: CallerAuthenticator = .open) {
-        self.webhook = webhook
-        self.read = read
-        self.admin = admin
+        credentials = Mutex(Credentials(webhook: webhook, read: read, admin: admin))
+    }
+
+    var webhook: CallerAuthenticator { credentials.withLock { $0.webhook } }
+    var read: CallerAuthenticator { credentials.withLock { $0.read } }
+    var admin: CallerAuthenticator { credentials.withLock { $0.admin } }
+
+    /// Puts new credentials in force.
+    func replace(_ new: Credentials) {
+        credentials.withLock { $0 = new }
     }
 
     /// Admits a read of the operator API; returns who was admitted, `nil` when reads are open.

@@ -278,6 +278,12 @@ extension StateStore {
                     INSERT INTO fencing_tokens (id, last_token) VALUES (1, 0);
                     """)
         }
+        // Configuration reload (issue 9): an execution records the digest of the runbook definition it was
+        // scheduled with, and runs that definition's steps even when a reload changed the runbook since; after a
+        // restart with another definition it fails clearly instead of resuming at a step index of other steps.
+        migrator.registerMigration("v5_definition_digests") { db in
+            try db.execute(sql: "ALTER TABLE executions ADD COLUMN definition_digest TEXT")
+        }
         return migrator
     }
 }

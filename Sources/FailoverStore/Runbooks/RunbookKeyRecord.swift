@@ -206,8 +206,9 @@ struct RunbookKeyRecord {
         try db.execute(
             sql: """
                 INSERT INTO executions (runbook, key, incident_id, kind, state, trigger, requested_by, dry_run, forced,
-                    moves_key, suppressed_reason, labels, annotations, created_at_ms, due_at_ms, finished_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    moves_key, suppressed_reason, labels, annotations, created_at_ms, due_at_ms, finished_at_ms,
+                    definition_digest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 runbook.name, key.text, incidentID, request.kind.rawValue,
@@ -215,6 +216,7 @@ struct RunbookKeyRecord {
                 request.trigger.rawValue, request.requestedBy, request.dryRun, request.forced, request.movesKey,
                 suppressed?.rawValue, JSONText.object(context), JSONText.object(annotations), now,
                 request.dueAtMilliseconds, suppressed == nil ? nil : now,
+                runbook.digest.isEmpty ? nil : runbook.digest,
             ])
         let id = db.lastInsertedRowID
         if suppressed == nil {

@@ -219,7 +219,8 @@ public final class RunbookLedger: Sendable {
                     kind: ExecutionKind(rawValue: row["kind"]) ?? .failover, dryRun: row["dry_run"],
                     incidentID: row["incident_id"], labels: JSONText.parseStringMap(row["labels"]) ?? [:],
                     annotations: JSONText.parseStringMap(row["annotations"]) ?? [:], owner: owner, fence: fence,
-                    nextStep: row["next_step"], recordedSteps: steps, resumed: resumed)
+                    nextStep: row["next_step"], recordedSteps: steps, resumed: resumed,
+                    definitionDigest: row["definition_digest"])
                 _ = try audit.append(
                     AuditEventDraft(
                         type: .runbookStarted, actor: "engine", recordedAtMilliseconds: now, execution: id,

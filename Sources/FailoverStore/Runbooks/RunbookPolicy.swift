@@ -21,18 +21,48 @@ public final class RunbookPolicy: Sendable {
         }
     }
 
-    private let current: Mutex<Settings>
+    private struct State {
+        var settings: Settings
+        /// Every runbook definition loaded since the process started, by digest: an execution scheduled before a
+        /// reload runs the definition it was scheduled with.
+        var definitions: [String: RunbookDefinition] = [:]
+
+        mutating func remember(_ catalog: RunbookCatalog) {
+            for runbook in catalog.runbooks where !runbook.digest.isEmpty {
+                definitions[runbook.digest] = runbook
+            }
+        }
+    }
+
+    private let current: Mutex<State>
 
     /// Creates a policy.
     public init(_ settings: Settings = Settings()) {
-        current = Mutex(settings)
+        var state = State(settings: settings)
+        state.remember(settings.catalog)
+        current = Mutex(state)
     }
 
     /// The settings in force.
-    public var settings: Settings { current.withLock { $0 } }
+    public var settings: Settings { current.withLock { $0.settings } }
 
-    /// Replaces the settings; transactions that already started keep the ones they read.
+    /// Replaces the settings; transactions that already started keep the ones they read, and executions
+    /// scheduled before keep their definitions (``definition(named:digest:)``).
     public func replace(_ settings: Settings) {
-        current.withLock { $0 = settings }
+        current.withLock { state in
+            state.settings = settings
+            state.remember(settings.catalog)
+        }
+    }
+
+    /// The definition an execution runs: the one with `digest` (the version it was scheduled with, in force now
+    /// or replaced by a reload of this process), or, for an execution without a digest, the runbook named `name`
+    /// in force now. Nil when that version is not known to this process (the configuration changed across a
+    /// restart) or the runbook is gone.
+    public func definition(named name: String, digest: String?) -> RunbookDefinition? {
+        current.withLock { state in
+            guard let digest else { return state.settings.catalog.runbook(named: name) }
+            return state.definitions[digest]
+        }
     }
 }

@@ -4,8 +4,9 @@ import FailoverService
 import FailoverStore
 import Foundation
 import Logging
+import ServiceLifecycle
 
-/// `failoverd serve`: runs the service until SIGTERM or SIGINT.
+/// `failoverd serve`: runs the service until SIGTERM or SIGINT, which stop it gracefully.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the service: take Alertmanager webhooks and serve the API.",
@@ -44,21 +45,20 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A SIGHUP before the reload handler is in place must not end the process (its default action).
+        signal(SIGHUP, SIG_IGN)
         let logger = LogSetup.bootstrap(level: LogSetup.level(logLevel) ?? .info)
         var configuration = FailoverConfiguration.defaults
-        if let configFile {
+        if configFile != nil {
             do {
-                configuration = try ConfigurationLoader.load(path: configFile)
+                configuration = try loadConfiguration()
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(1)
             }
+        } else {
+            applyOverrides(to: &configuration)
         }
-        if let listenAddress, let address = ListenAddress(parsing: listenAddress) {
-            configuration.server.listenAddress = address
-        }
-        if let storagePath { configuration.storage.path = storagePath }
-        if dryRun { configuration.engine.dryRun = true }
 
         // One process owns the database: a second `serve`, or `dns set`, on the same file is refused. It is also
         // what lets the engine take back an earlier process's claims at once instead of waiting for their leases.
@@ -71,17 +71,39 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         defer { ownerLock.release() }
-        let service: FailoverService
         do {
-            service = try FailoverService(configuration: configuration, logger: logger)
-            try service.start()
-        } catch {
+            let command = self
+            let reloadSource: ConfigurationSource? =
+                configFile == nil
+                ? nil : { @Sendable () throws -> FailoverConfiguration in try command.loadConfiguration() }
+            let service = try FailoverService(
+                configuration: configuration, configurationFile: configFile, reloadSource: reloadSource,
+                logger: logger)
+            // Stopped in reverse order: the SIGHUP handler first, then the service.
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [.init(service: service), .init(service: ConfigurationReloadOnHangup(service: service))],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch let error as ServiceError {
             logger.critical("cannot start: \(error.message)")
             throw ExitCode(1)
         }
-        await service.recordStarted(configurationFile: configFile)
-        let signal = await SignalWaiter.wait(for: [SIGTERM, SIGINT])
-        logger.info("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"), shutting down")
-        await service.shutdown()
+    }
+
+    /// The configuration file with the command line's overrides, as at start and at every reload.
+    func loadConfiguration() throws -> FailoverConfiguration {
+        var configuration = FailoverConfiguration.defaults
+        if let configFile { configuration = try ConfigurationLoader.load(path: configFile) }
+        applyOverrides(to: &configuration)
+        return configuration
+    }
+
+    private func applyOverrides(to configuration: inout FailoverConfiguration) {
+        if let listenAddress, let address = ListenAddress(parsing: listenAddress) {
+            configuration.server.listenAddress = address
+        }
+        if let storagePath { configuration.storage.path = storagePath }
+        if dryRun { configuration.engine.dryRun = true }
     }
 }
