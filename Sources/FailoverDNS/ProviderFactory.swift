@@ -10,10 +10,12 @@ public enum ProviderFactory {
     /// The HTTP client takes the account's timeouts, CA file and retry budget.
     /// - Parameters:
     ///   - timing: clocks, sleep and jitter of the retry loop; tests pass instant ones. Default: the real ones.
+    ///   - observer: told about every HTTP attempt to the provider's API (metrics).
     /// - Throws: ``DNSProviderError`` (``DNSProviderError/isConfigurationError``) for an empty token or a base URL
     ///   that is not `http://` or `https://`.
     public static func make(
-        account: ProviderAccountConfiguration, token: String, logger: Logger, timing: HTTPRetryTiming = .system
+        account: ProviderAccountConfiguration, token: String, logger: Logger, timing: HTTPRetryTiming = .system,
+        observer: (any HTTPExchangeObserver)? = nil
     ) throws(DNSProviderError) -> any DNSProvider {
         let bearer = BearerToken(token)
         guard !bearer.isEmpty else {
@@ -30,7 +32,7 @@ public enum ProviderFactory {
         let configuration = HTTPClientConfiguration(
             connectTimeout: account.connectTimeout, requestTimeout: account.requestTimeout, caFile: account.caFile,
             retryPolicy: HTTPRetryPolicy(maxAttempts: account.maxAttempts, maxRetryDuration: account.maxRetryDuration),
-            timing: timing)
+            timing: timing, observer: observer)
         let client = HTTPClient(configuration: configuration, logger: logger)
         switch account.kind {
         case .linode:

@@ -22,8 +22,8 @@ import Testing
 struct RunbookCrashTests {
     @Test("(a) killed right after the webhook's 200, before any step ran", .timeLimit(.minutes(2)))
     func killedAfterAcknowledgement() async throws {
-        // min_firing keeps the execution scheduled for 3 s: the kill lands before any claim.
-        let rig = try CrashRig(minFiring: "3s")
+        // min_firing keeps the execution scheduled for 5 s after the alert fired: the kill lands before any claim.
+        let rig = try CrashRig(minFiring: "5s")
         defer { rig.remove() }
         try await rig.run { rig in
             let response = try await rig.postFiring()
@@ -480,13 +480,21 @@ extension RunbookCrashTests {
             return pid
         }
 
-        /// The alert every test posts: `PrimaryRegionUnhealthy` in `us-east`, fired when the rig was created.
-        let alert = AlertmanagerWebhookBody.firing(
-            labels: [
-                "alertname": "PrimaryRegionUnhealthy", "region": "us-east", "job": "app_primary",
-                "severity": "critical",
-            ],
-            annotations: ["summary": "Primary region us-east is unhealthy"], startsAt: .wallClock())
+        private var firedAlert: AlertmanagerWebhookBody?
+
+        /// The alert every test posts: `PrimaryRegionUnhealthy` in `us-east`, fired when it is first posted (so that
+        /// a slow start of failoverd does not eat into `min_firing`).
+        var alert: AlertmanagerWebhookBody {
+            if let firedAlert { return firedAlert }
+            let alert = AlertmanagerWebhookBody.firing(
+                labels: [
+                    "alertname": "PrimaryRegionUnhealthy", "region": "us-east", "job": "app_primary",
+                    "severity": "critical",
+                ],
+                annotations: ["summary": "Primary region us-east is unhealthy"], startsAt: .wallClock())
+            firedAlert = alert
+            return alert
+        }
 
         /// Posts ``alert`` firing.
         func postFiring() async throws -> TestHTTPResponse {

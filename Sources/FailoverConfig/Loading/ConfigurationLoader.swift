@@ -128,6 +128,8 @@ struct NodeReader {
             case "webhook": auth.webhook = readCredentials(value, path: "server.auth.webhook")
             case "read": auth.read = readCredentials(value, path: "server.auth.read")
             case "admin": auth.admin = readCredentials(value, path: "server.auth.admin")
+            case "protect_metrics":
+                if let flag = boolean(value, path: "server.auth.protect_metrics") { auth.protectMetrics = flag }
             default: unknownKey(key, value, path: "server.auth")
             }
         }

@@ -37,11 +37,16 @@ public struct AuthSettings: Sendable, Hashable {
     /// grants reads. Neither the webhook nor the read credential grants actions. Default: none (open, with a
     /// warning at start, like the others).
     public var admin: CredentialSettings
+    /// Whether `GET /metrics` needs the read (or admin) credential, for a Prometheus that scrapes with
+    /// `authorization`. Default false: metrics hold no secret and no alert label beyond runbook names.
+    public var protectMetrics: Bool
 
     /// Creates auth settings; no credentials by default.
     public init(
-        webhook: CredentialSettings = .init(), read: CredentialSettings = .init(), admin: CredentialSettings = .init()
+        webhook: CredentialSettings = .init(), read: CredentialSettings = .init(), admin: CredentialSettings = .init(),
+        protectMetrics: Bool = false
     ) {
+        self.protectMetrics = protectMetrics
         self.webhook = webhook
         self.read = read
         self.admin = admin

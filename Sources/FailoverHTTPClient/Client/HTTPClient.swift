@@ -37,10 +37,12 @@ public final class HTTPClient: Sendable {
         while true {
             var waitFor: Duration
             var outcome: String
+            let attemptStarted = timing.now()
             do {
                 var response = try await transport.perform(request, configuration: configuration)
                 response.attempts = attempt
                 guard policy.shouldRetry(status: response.status, safety: request.retrySafety) else {
+                    observe(request, status: response.status, since: attemptStarted, retrying: false)
                     return response
                 }
                 let jittered = timing.jitter(policy.backoffCeiling(afterAttempt: attempt))
@@ -52,17 +54,26 @@ public final class HTTPClient: Sendable {
                     waitFor = jittered
                 }
                 outcome = "status \(response.status)"
-                if !canRetry(after: attempt, waiting: waitFor, since: started, policy: policy, timing: timing) {
+                let retrying = canRetry(
+                    after: attempt, waiting: waitFor, since: started, policy: policy, timing: timing)
+                observe(request, status: response.status, since: attemptStarted, retrying: retrying)
+                if !retrying {
                     logGivingUp(request, attempt: attempt, outcome: outcome)
                     return response
                 }
             } catch {
                 var failure = error
                 failure.attempts = attempt
-                guard policy.shouldRetry(failure, safety: request.retrySafety) else { throw failure }
+                guard policy.shouldRetry(failure, safety: request.retrySafety) else {
+                    observe(request, status: nil, since: attemptStarted, retrying: false)
+                    throw failure
+                }
                 waitFor = timing.jitter(policy.backoffCeiling(afterAttempt: attempt))
                 outcome = failure.message
-                if !canRetry(after: attempt, waiting: waitFor, since: started, policy: policy, timing: timing) {
+                let retrying = canRetry(
+                    after: attempt, waiting: waitFor, since: started, policy: policy, timing: timing)
+                observe(request, status: nil, since: attemptStarted, retrying: retrying)
+                if !retrying {
                     logGivingUp(request, attempt: attempt, outcome: outcome)
                     throw failure
                 }
@@ -90,6 +101,12 @@ public final class HTTPClient: Sendable {
     ) -> Bool {
         guard attempt < policy.maxAttempts else { return false }
         return timing.now() - started + waiting <= policy.maxRetryDuration
+    }
+
+    private func observe(_ request: HTTPClientRequest, status: Int?, since started: Duration, retrying: Bool) {
+        configuration.observer?.attemptEnded(
+            method: request.method, status: status, duration: configuration.timing.now() - started,
+            retrying: retrying)
     }
 
     private func logGivingUp(_ request: HTTPClientRequest, attempt: Int, outcome: String) {

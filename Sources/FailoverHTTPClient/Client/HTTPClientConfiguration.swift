@@ -15,13 +15,17 @@ public struct HTTPClientConfiguration: Sendable {
     public var retryPolicy: HTTPRetryPolicy
     /// Clocks, sleep and jitter of the retry loop. Default ``HTTPRetryTiming/system``.
     public var timing: HTTPRetryTiming
+    /// Told about every attempt (metrics). Default none.
+    public var observer: (any HTTPExchangeObserver)?
 
     /// Creates a configuration; every parameter has the documented default.
     public init(
         connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(30),
         maxResponseBodyBytes: Int = 4 << 20, caFile: String? = nil, userAgent: String = "failoverd",
-        retryPolicy: HTTPRetryPolicy = HTTPRetryPolicy(), timing: HTTPRetryTiming = .system
+        retryPolicy: HTTPRetryPolicy = HTTPRetryPolicy(), timing: HTTPRetryTiming = .system,
+        observer: (any HTTPExchangeObserver)? = nil
     ) {
+        self.observer = observer
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.maxResponseBodyBytes = maxResponseBodyBytes

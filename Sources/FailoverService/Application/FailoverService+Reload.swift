@@ -125,10 +125,12 @@ extension FailoverService {
                 credentials = AccessPolicy.Credentials(
                     webhook: try Self.authenticator(new.server.auth.webhook, "server.auth.webhook", secrets),
                     read: try Self.authenticator(new.server.auth.read, "server.auth.read", secrets),
-                    admin: try Self.authenticator(new.server.auth.admin, "server.auth.admin", secrets))
+                    admin: try Self.authenticator(new.server.auth.admin, "server.auth.admin", secrets),
+                    protectMetrics: new.server.auth.protectMetrics)
                 providers =
                     state.providersFixed
-                    ? nil : try ProviderDirectory.build(new.providers, secrets: secrets, logger: logger)
+                    ? nil : try ProviderDirectory.build(
+                        new.providers, secrets: secrets, metrics: metrics, logger: logger)
             } catch {
                 outcome.error = error.message
                 return outcome

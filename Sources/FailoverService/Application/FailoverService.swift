@@ -66,16 +66,17 @@ public final class FailoverService: Sendable {
         access = AccessPolicy(
             webhook: try Self.authenticator(configuration.server.auth.webhook, "server.auth.webhook", secrets),
             read: try Self.authenticator(configuration.server.auth.read, "server.auth.read", secrets),
-            admin: try Self.authenticator(configuration.server.auth.admin, "server.auth.admin", secrets))
+            admin: try Self.authenticator(configuration.server.auth.admin, "server.auth.admin", secrets),
+            protectMetrics: configuration.server.auth.protectMetrics)
+        let metrics = ServiceMetrics()
+        self.metrics = metrics
         if let dnsProviders {
             directory = ProviderDirectory(providers: dnsProviders)
             reloads.withLock { $0.providersFixed = true }
         } else {
             directory = try ProviderDirectory(
-                accounts: configuration.providers, secrets: secrets, logger: logger)
+                accounts: configuration.providers, secrets: secrets, metrics: metrics, logger: logger)
         }
-        let metrics = ServiceMetrics()
-        self.metrics = metrics
         do {
             store = try StateStore(
                 path: configuration.storage.path, busyTimeout: configuration.storage.busyTimeout, logger: logger)
@@ -111,7 +112,7 @@ public final class FailoverService: Sendable {
         HealthController(writer: writer).register(in: &router)
         StateViewController(store: store, access: access).register(in: &router)
         AuditController(store: store, access: access).register(in: &router)
-        MetricsController(metrics: metrics, store: store, writer: writer).register(in: &router)
+        MetricsController(metrics: metrics, store: store, writer: writer, policy: policy, access: access).register(in: &router)
         RunbookController(store: store, ledger: ledger, policy: policy, access: access, wake: { wakeup.wake() })
             .register(in: &router)
         let reloadTarget = ReloadTarget()

@@ -14,9 +14,9 @@ final class ProviderDirectory: DNSProviderDirectory {
 
     /// Builds every configured account; a token that cannot be read stops the start with a clear message.
     convenience init(
-        accounts: [ProviderAccountConfiguration], secrets: SecretResolver, logger: Logger
+        accounts: [ProviderAccountConfiguration], secrets: SecretResolver, metrics: ServiceMetrics, logger: Logger
     ) throws(ServiceError) {
-        self.init(setters: try Self.build(accounts, secrets: secrets, logger: logger))
+        self.init(setters: try Self.build(accounts, secrets: secrets, metrics: metrics, logger: logger))
     }
 
     convenience init(providers: [String: any DNSProvider]) {
@@ -40,7 +40,7 @@ final class ProviderDirectory: DNSProviderDirectory {
     /// Builds a provider per account; the first token that cannot be read or account that cannot be built stops it
     /// with a message naming the account.
     static func build(
-        _ accounts: [ProviderAccountConfiguration], secrets: SecretResolver, logger: Logger
+        _ accounts: [ProviderAccountConfiguration], secrets: SecretResolver, metrics: ServiceMetrics, logger: Logger
     ) throws(ServiceError) -> [String: ProviderRecordSetter] {
         var providers: [String: ProviderRecordSetter] = [:]
         for account in accounts {
@@ -52,7 +52,9 @@ final class ProviderDirectory: DNSProviderDirectory {
             }
             do {
                 providers[account.name] = ProviderRecordSetter(
-                    provider: try ProviderFactory.make(account: account, token: token, logger: logger))
+                    provider: try ProviderFactory.make(
+                        account: account, token: token, logger: logger,
+                        observer: DNSRequestMetrics(provider: account.name, metrics: metrics)))
             } catch {
                 throw .secret("providers.\(account.name): \(error.message)")
             }

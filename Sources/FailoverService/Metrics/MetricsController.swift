@@ -1,14 +1,21 @@
 import FailoverHTTPServer
 import FailoverStore
+import Foundation
 
-/// `GET /metrics` in the Prometheus text exposition format.
+/// `GET /metrics` in the Prometheus text exposition format; with `server.auth.protect_metrics`, only for the read
+/// (or admin) credential.
 struct MetricsController: Sendable {
     let metrics: ServiceMetrics
     let store: StateStore
     let writer: IngestWriter
+    let policy: RunbookPolicy
+    let access: AccessPolicy
 
     func register(in router: inout HTTPRouter) {
-        router.on(.get, "/metrics") { _ in await render() }
+        router.on(.get, "/metrics") { request in
+            if access.protectMetrics { _ = try access.authorizeRead(request) }
+            return await render()
+        }
     }
 
     func render() async -> HTTPResponse {
@@ -16,6 +23,13 @@ struct MetricsController: Sendable {
         if let counts = try? await store.episodeCounts() {
             metrics.episodesFiring.set(Double(counts[.firing] ?? 0))
             metrics.episodesResolved.set(Double(counts[.resolved] ?? 0))
+        }
+        metrics.process.update()
+        let configured = policy.settings.catalog.runbooks.map(\.name)
+        if let gauges = try? await store.runbookGauges(
+            configured: configured, now: Int64(Date().timeIntervalSince1970 * 1000))
+        {
+            metrics.record(gauges)
         }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(8192)

@@ -3,6 +3,7 @@ import FailoverHTTPServer
 import FailoverStore
 import Foundation
 import Prometheus
+import Synchronization
 
 /// Every metric failoverd exposes on `/metrics`, registered once at start.
 public final class ServiceMetrics: Sendable {
@@ -19,6 +20,10 @@ public final class ServiceMetrics: Sendable {
     let ingestPending: Gauge
     let episodesFiring: Gauge
     let episodesResolved: Gauge
+    /// Resident memory, CPU, descriptors and start time of the process.
+    let process: ProcessMetrics
+    /// Suppressed executions already counted, by runbook and reason.
+    let suppressedCounted = Mutex<[String: Int]>([:])
 
     /// The webhook outcomes counted in `failoverd_webhook_requests_total{outcome}`.
     public static let webhookOutcomeNames = [
@@ -80,6 +85,7 @@ public final class ServiceMetrics: Sendable {
             descriptor: .named(
                 "failoverd_start_time_seconds", help: "When the process started, in seconds since the epoch.")
         ).set(Date().timeIntervalSince1970)
+        process = ProcessMetrics(registry: registry)
         lastReloadSuccessful.set(1.0)
         lastReloadSuccess.set(Date().timeIntervalSince1970)
     }

@@ -15,17 +15,24 @@ final class AccessPolicy: Sendable {
         var webhook: CallerAuthenticator
         var read: CallerAuthenticator
         var admin: CallerAuthenticator
+        /// Whether `/metrics` needs the read credential.
+        var protectMetrics = false
     }
 
     private let credentials: Mutex<Credentials>
 
-    init(webhook: CallerAuthenticator, read: CallerAuthenticator, admin: CallerAuthenticator = .open) {
-        credentials = Mutex(Credentials(webhook: webhook, read: read, admin: admin))
+    init(
+        webhook: CallerAuthenticator, read: CallerAuthenticator, admin: CallerAuthenticator = .open,
+        protectMetrics: Bool = false
+    ) {
+        credentials = Mutex(
+            Credentials(webhook: webhook, read: read, admin: admin, protectMetrics: protectMetrics))
     }
 
     var webhook: CallerAuthenticator { credentials.withLock { $0.webhook } }
     var read: CallerAuthenticator { credentials.withLock { $0.read } }
     var admin: CallerAuthenticator { credentials.withLock { $0.admin } }
+    var protectMetrics: Bool { credentials.withLock { $0.protectMetrics } }
 
     /// Puts new credentials in force.
     func replace(_ new: Credentials) {
