@@ -129,7 +129,8 @@ extension FailoverService {
                     protectMetrics: new.server.auth.protectMetrics)
                 providers =
                     state.providersFixed
-                    ? nil : try ProviderDirectory.build(
+                    ? nil
+                    : try ProviderDirectory.build(
                         new.providers, secrets: secrets, metrics: metrics, logger: logger)
             } catch {
                 outcome.error = error.message

@@ -112,7 +112,8 @@ public final class FailoverService: Sendable {
         HealthController(writer: writer).register(in: &router)
         StateViewController(store: store, access: access).register(in: &router)
         AuditController(store: store, access: access).register(in: &router)
-        MetricsController(metrics: metrics, store: store, writer: writer, policy: policy, access: access).register(in: &router)
+        MetricsController(metrics: metrics, store: store, writer: writer, policy: policy, access: access).register(
+            in: &router)
         RunbookController(store: store, ledger: ledger, policy: policy, access: access, wake: { wakeup.wake() })
             .register(in: &router)
         let reloadTarget = ReloadTarget()
