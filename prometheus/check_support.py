@@ -599,7 +599,7 @@ def command_names(folder, names_file):
         for name in metric_names(expr):
             used.add(name)
             message = problem(name)
-            if message:
+            if message and f"{where}: {message}" not in problems:
                 problems.append(f"{where}: {message}")
     print(f"{len(used)} metric names in {len(uses)} expressions of the rules and the dashboard")
     return problems
