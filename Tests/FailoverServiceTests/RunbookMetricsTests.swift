@@ -91,6 +91,37 @@ struct RunbookMetricsTests {
         }
     }
 
+    @Test("prometheus/metric-names.txt, which the rules and the dashboard are checked against, is what /metrics has")
+    func namesListed() async throws {
+        let listed = try String(contentsOfFile: PackagePaths.root + "/prometheus/metric-names.txt", encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
+            .reduce(into: [String: String]()) { names, line in
+                let parts = line.split(separator: " ")
+                names[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+            }
+        try await RunbookServiceFixture.run(runbooks: Runbooks.twoProviders) { fixture in
+            // One 503 from Linode: retried, so that the retry counter exists too.
+            fixture.linode.inject(.serverError(status: 503), method: .get)
+            #expect(try await fixture.alert("firing").status == 200)
+            try await fixture.waitUntilIdle()
+            _ = try await fixture.reload("runbooks: [")
+            let text = try await Self.metrics(fixture)
+            var exported: [String: String] = [:]
+            for line in text.split(separator: "\n") where line.hasPrefix("# TYPE ") {
+                let parts = line.split(separator: " ")
+                exported[String(parts[2])] = String(parts[3])
+            }
+            for (name, type) in exported {
+                #expect(
+                    listed[name] == type,
+                    "\(name) (\(type)) is exported but metric-names.txt says \(listed[name] ?? "nothing")")
+            }
+            for (name, _) in listed where name != "up" {
+                #expect(exported[name] != nil, "\(name) is in metric-names.txt but not on /metrics after a failover")
+            }
+        }
+    }
+
     @Test("with server.auth.protect_metrics, /metrics needs the read credential")
     func protectedMetrics() async throws {
         let fixture = try ServiceFixture(
