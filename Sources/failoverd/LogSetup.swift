@@ -1,3 +1,4 @@
+import FailoverService
 import Logging
 
 /// The executable's one place that builds loggers; libraries only accept them.
@@ -12,11 +13,9 @@ enum LogSetup {
         }
     }
 
-    static func bootstrap(level: Logger.Level) -> Logger {
+    static func bootstrap(level: Logger.Level, format: LogLineHandler.Format = .logfmt) -> Logger {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            LogLineHandler(label: label, format: format, level: level)
         }
         var logger = Logger(label: "failoverd")
         logger.logLevel = level

@@ -68,6 +68,9 @@ struct CommandLineTests {
         let badFlag = try await runFailoverd(["serve", "--web.listen-address", "nowhere"])
         #expect(badFlag.status == 64)
         #expect(badFlag.output.contains("--web.listen-address \"nowhere\" is not HOST:PORT"))
+        let badFormat = try await runFailoverd(["serve", "--log.format", "xml"])
+        #expect(badFormat.status == 64)
+        #expect(badFormat.output.contains("--log.format \"xml\" is not one of logfmt, json"))
         let path = try directory.write("bad.yml", "colour: blue\n")
         let badFile = try await runFailoverd(["serve", "--config.file", path])
         #expect(badFile.status == 1)
@@ -137,6 +140,22 @@ struct CommandLineTests {
         #expect(try await runbookNames(serve.port) == ["second"])
         serve.process.signal(SIGTERM)
         #expect(await serve.process.waitForExit() == 0)
+    }
+
+    @Test("--log.format json: every line the service writes is one JSON object")
+    func jsonLogs() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let serve = try await ServeProcess(directory: directory, extraArguments: ["--log.format", "json"])
+        serve.process.signal(SIGTERM)
+        #expect(await serve.process.waitForExit() == 0)
+        let lines = serve.process.output.split(separator: "\n")
+        #expect(lines.count >= 3, "\(serve.process.output)")
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+            #expect(object?["ts"] != nil && object?["level"] != nil && object?["msg"] != nil, "\(line)")
+        }
+        #expect(lines.contains { $0.contains(#""msg":"failoverd started""#) })
     }
 
     @Test("SIGTERM: in-flight work finishes, the database is checkpointed and closed, exit 0")

@@ -219,6 +219,32 @@ struct HTTPServerTests {
         #expect(throws: (any Error).self) { try TestHTTPConnection(port: port) }
     }
 
+    @Test("a server dropped without shutdown while a handler holds a request leaves it running instead of aborting")
+    func droppedWhileSuspended() async throws {
+        let entered = Mutex(false)
+        var router = HTTPRouter()
+        router.on(.get, "/held") { _ in
+            entered.withLock { $0 = true }
+            try await Task.sleep(for: .milliseconds(500))
+            return .text("held")
+        }
+        let (logger, logs) = InMemoryLogHandler.logger()
+        var server: HTTPServer? = HTTPServer(
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), router: router, logger: logger)
+        try server?.start()
+        let port = try #require(server?.port)
+        async let held = TestHTTP.send(port: port, "GET", "/held")
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while !entered.withLock({ $0 }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(entered.withLock { $0 })
+        server = nil
+        // The daemon was left running: the held request is still answered, and the process is alive to see it.
+        #expect(try await held.text == "held")
+        #expect(logs.all.contains { $0.message.contains("dropped without shutdown") })
+    }
+
     @Test("a port in use is a clear start error")
     func portInUse() async throws {
         try await withServer(routes: Self.echoRoutes) { server in

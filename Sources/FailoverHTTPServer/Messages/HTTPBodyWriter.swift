@@ -76,9 +76,15 @@ public final class HTTPBodyWriter: Sendable {
             if state.buffered == 0 {
                 if state.finished { return state.failed ? -2 : -1 }
                 // Nothing yet: park the connection until the producer writes (suspending under the lock, so a
-                // resume can never come before the suspend).
+                // resume can never come before the suspend). A server that is stopping takes no more suspensions:
+                // the stream ends as failed instead.
+                let admitted = core.suspended.withLock { connections in
+                    if connections.closed { return false }
+                    connections.count += 1
+                    return true
+                }
+                guard admitted else { return -2 }
                 state.readerSuspended = true
-                core.suspended.withLock { $0 += 1 }
                 MHD_suspend_connection(connection)
                 return 0
             }
@@ -125,7 +131,8 @@ public final class HTTPBodyWriter: Sendable {
     }
 
     private func resumeConnection() {
-        core.suspended.withLock { $0 -= 1 }
+        // Resume first, count down after (see HTTPResponder.respond).
         MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))
+        core.suspended.withLock { $0.count -= 1 }
     }
 }

@@ -30,7 +30,7 @@ public final class HTTPResponder: Sendable {
         // Resume first, count down after: the server's shutdown stops the daemon once the count is zero, and
         // libmicrohttpd aborts (MHD_PANIC) when it finds a connection still suspended, not yet marked resuming.
         MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))
-        core.suspended.withLock { $0 -= 1 }
+        core.suspended.withLock { $0.count -= 1 }
     }
 
     deinit {

@@ -29,7 +29,21 @@ public final class HTTPServer: Sendable {
 
     deinit {
         // A server dropped without shutdown() must not leave a daemon calling back into freed state.
-        if let handle = daemon.withLock({ $0 }) { handle.stop() }
+        guard let handle = daemon.withLock({ $0 }) else { return }
+        let idle = core.suspended.withLock { state in
+            state.closed = true
+            return state.count == 0
+        }
+        if idle {
+            handle.stop()
+        } else {
+            // Handlers still hold suspended connections: stopping now would abort the process (libmicrohttpd
+            // panics on a suspended connection), so the daemon keeps running, and the state its callbacks use
+            // stays allocated, until the process exits. Only a caller that skipped shutdown() gets here.
+            _ = Unmanaged.passRetained(core)
+            core.logger.error(
+                "HTTP server dropped without shutdown while requests were in handlers; leaving it running")
+        }
     }
 
     /// The port the server listens on (the chosen one when configured with port 0); 0 before ``start()``.
@@ -101,7 +115,12 @@ public final class HTTPServer: Sendable {
             core.logger.warning("closing with requests still in flight", metadata: ["requests": "\(remaining)"])
         }
         // A suspended connection must be resumed before the daemon stops; wait for handlers without a deadline.
-        while core.suspended.withLock({ $0 }) > 0 {
+        // Once none is suspended, no request may suspend again (a keep-alive connection can still send one after
+        // the listener closed): the same lock marks the server closed, and later requests get 503 at once.
+        while !core.suspended.withLock({ state in
+            if state.count == 0 { state.closed = true }
+            return state.closed
+        }) {
             try? await Task.sleep(for: .milliseconds(5))
         }
         let handle = daemon.withLock { handle in
@@ -110,6 +129,12 @@ public final class HTTPServer: Sendable {
         }
         if let handle { handle.stop() }
     }
+}
+
+/// How many connections are suspended while their handlers run; once `closed`, none may be suspended again.
+struct SuspendedConnections: Sendable {
+    var count = 0
+    var closed = false
 }
 
 /// The daemon pointer; only touched under the server's lock.
@@ -135,8 +160,8 @@ final class ServerCore: Sendable {
     let onResponse: (@Sendable (RequestSummary) -> Void)?
     /// Requests whose headers arrived and that are not completed yet.
     let inFlight = Mutex(0)
-    /// Connections suspended while a handler runs.
-    let suspended = Mutex(0)
+    /// Connections suspended while a handler runs, and whether the server stopped taking handlers (shutdown).
+    let suspended = Mutex(SuspendedConnections())
 
     init(
         configuration: HTTPServerConfiguration, router: HTTPRouter, logger: Logger,
@@ -250,7 +275,15 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             remoteAddress: clientAddress(connection), parameters: parameters)
         context.body = []
         // Suspend before anything can answer: the responder resumes, possibly before this function returns.
-        core.suspended.withLock { $0 += 1 }
+        let admitted = core.suspended.withLock { state in
+            if state.closed { return false }
+            state.count += 1
+            return true
+        }
+        guard admitted else {
+            let error = HTTPError.serviceUnavailable("the server is shutting down; retry later", reason: "stopping")
+            return queue(error.response, on: connection, core: core, context: context)
+        }
         MHD_suspend_connection(connection)
         let responder = HTTPResponder(context: context, core: core, connection: connection)
         switch handler {

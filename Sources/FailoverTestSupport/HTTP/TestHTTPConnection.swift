@@ -15,7 +15,7 @@ public final class TestHTTPConnection: @unchecked Sendable {
     private var buffered: [UInt8] = []
 
     /// Connects to `127.0.0.1:port`; reads time out after `timeout`.
-    public init(port: UInt16, timeout: Duration = .seconds(10)) throws {
+    public init(port: UInt16, timeout: Duration = .seconds(30)) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestHTTPError("socket() failed: errno \(errno)") }
         var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)

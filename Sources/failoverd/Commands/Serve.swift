@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log.level"), help: "Log level: debug, info, warning or error.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("log.format"), help: "Log line format: logfmt or json.")
+    var logFormat: String = "logfmt"
+
     @Flag(
         name: .customLong("dry-run"),
         help: "Runbooks read and plan DNS changes and report what they would do; nothing outside failoverd changes.")
@@ -42,12 +45,16 @@ struct Serve: AsyncParsableCommand {
         guard LogSetup.level(logLevel) != nil else {
             throw ValidationError("--log.level \"\(logLevel)\" is not one of debug, info, warning, error")
         }
+        guard LogLineHandler.Format(rawValue: logFormat) != nil else {
+            throw ValidationError("--log.format \"\(logFormat)\" is not one of logfmt, json")
+        }
     }
 
     func run() async throws {
         // A SIGHUP before the reload handler is in place must not end the process (its default action).
         signal(SIGHUP, SIG_IGN)
-        let logger = LogSetup.bootstrap(level: LogSetup.level(logLevel) ?? .info)
+        let logger = LogSetup.bootstrap(
+            level: LogSetup.level(logLevel) ?? .info, format: LogLineHandler.Format(rawValue: logFormat) ?? .logfmt)
         var configuration = FailoverConfiguration.defaults
         if configFile != nil {
             do {
