@@ -24,12 +24,13 @@ TEST_DEPS := /usr/bin/prometheus:prometheus \
              /usr/lib/python3/dist-packages/yaml/__init__.py:python3-yaml
 BENCH_DEPS := /usr/bin/wrk:wrk /usr/bin/gcc:gcc /usr/bin/curl:curl /usr/bin/sqlite3:sqlite3 /usr/bin/python3:python3
 
-.PHONY: help run build release test lint format bench deps test-deps bench-deps clean
+.PHONY: help run build release test lint format bench demo deps test-deps bench-deps clean
 
 help:
 	@echo "make run     install what is missing, build, start failoverd on embedded defaults (127.0.0.1:9095)"
 	@echo "make test    install what is missing, run every test (unit, integration, end-to-end)"
 	@echo "make bench   benchmark webhook ingest against a naive C reference server, and the runbook engine (prints figures)"
+	@echo "make demo    real Prometheus, Alertmanager, failoverd and fake DNS providers: a primary goes down and back"
 	@echo "make lint    swift format lint"
 
 define install_missing
@@ -75,6 +76,12 @@ run: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# DEMO_ARGS=--pause keeps everything (and the status page) running at the end until Enter is pressed.
+demo: test-deps
+	$(SWIFT) build --product failoverd
+	$(SWIFT) build --product failoverd-demo
+	.build/debug/failoverd-demo $(DEMO_ARGS)
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests

@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "failoverd", targets: ["failoverd"]),
+        .executable(name: "failoverd-demo", targets: ["FailoverDemo"]),
         .library(name: "FailoverCore", targets: ["FailoverCore"]),
         .library(name: "FailoverTestSupport", targets: ["FailoverTestSupport"]),
     ],
@@ -137,6 +138,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+
+        // `make demo`: Prometheus, Alertmanager, failoverd and the fake providers on loopback, narrated.
+        .executableTarget(
+            name: "FailoverDemo",
+            dependencies: [
+                "FailoverCore",
+                "FailoverTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency
         ),

@@ -19,6 +19,8 @@ public struct AuditRecordSnapshot: Sendable, Hashable, CustomStringConvertible {
     public var runbook: String?
     /// The event's detail.
     public var detail: [String: AuditValue]
+    /// When it was recorded, as the API writes it (`2026-12-01T10:54:14.525Z`).
+    public var time: String
 
     /// Parses one event object as the API writes it; `nil` when `json` is not such an object.
     public init?(json: String) {
@@ -32,6 +34,7 @@ public struct AuditRecordSnapshot: Sendable, Hashable, CustomStringConvertible {
         episode = object["episode"]?.integerValue
         execution = object["execution"]?.integerValue
         runbook = object["runbook"]?.stringValue
+        time = object["time"]?.stringValue ?? ""
         if case .object(let members) = object["detail"] {
             detail = members
         } else {
