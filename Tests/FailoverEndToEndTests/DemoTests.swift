@@ -33,7 +33,16 @@ struct DemoTests {
         let directory = output.split(separator: "\n").first { $0.contains("working directory ") }
             .flatMap { $0.split(separator: " ").first { $0.hasPrefix("/") } }.map(String.init)
         let workingDirectory = try #require(directory, "\(output)")
-        let (_, leftovers) = try ShellCommand.run("pgrep -f '\(workingDirectory)' || true")
-        #expect(leftovers.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left running: \(leftovers)")
+        #expect(Self.processes(naming: workingDirectory).isEmpty, "left running")
+    }
+
+    /// The command lines of running processes that contain `text`.
+    static func processes(naming text: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { Int($0) != nil }.compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return line.contains(text) ? "\(pid): \(line)" : nil
+        }
     }
 }
