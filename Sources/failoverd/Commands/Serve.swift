@@ -31,6 +31,11 @@ struct Serve: AsyncParsableCommand {
         help: "Runbooks read and plan DNS changes and report what they would do; nothing outside failoverd changes.")
     var dryRun = false
 
+    @Flag(
+        name: .customLong("config.allow-insecure-permissions"),
+        help: "Start although the configuration or a secret file is readable or writable by others (warn instead).")
+    var allowInsecurePermissions = false
+
     func validate() throws {
         if let listenAddress, ListenAddress(parsing: listenAddress) == nil {
             throw ValidationError("--web.listen-address \"\(listenAddress)\" is not HOST:PORT, e.g. 127.0.0.1:9095")
@@ -53,6 +58,10 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(1)
             }
+            let insecure = FilePermissionCheck.problems(configurationFile: configFile, configuration: configuration)
+            for problem in insecure where allowInsecurePermissions { logger.warning("\(problem)") }
+            for problem in insecure where !allowInsecurePermissions { logger.critical("cannot start: \(problem)") }
+            if !insecure.isEmpty && !allowInsecurePermissions { throw ExitCode(1) }
         }
         if let listenAddress, let address = ListenAddress(parsing: listenAddress) {
             configuration.server.listenAddress = address
