@@ -19,7 +19,8 @@ TEST_DEPS := /usr/bin/prometheus:prometheus \
              /usr/bin/promtool:prometheus \
              /usr/bin/prometheus-alertmanager:prometheus-alertmanager \
              /usr/bin/amtool:prometheus-alertmanager \
-             /usr/bin/openssl:openssl
+             /usr/bin/openssl:openssl \
+             /usr/bin/shellcheck:shellcheck
 BENCH_DEPS := /usr/bin/wrk:wrk /usr/bin/gcc:gcc /usr/bin/curl:curl /usr/bin/sqlite3:sqlite3 /usr/bin/python3:python3
 
 .PHONY: help run build release test lint format bench deps test-deps bench-deps clean
