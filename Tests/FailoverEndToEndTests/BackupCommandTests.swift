@@ -74,6 +74,7 @@ struct BackupCommandTests {
         try FileManager.default.createDirectory(atPath: directory.file("backups"), withIntermediateDirectories: false)
         let backup = try await runFailoverd(
             ["backup", "--storage.path", directory.file("data/failoverd.db"), "--to", copy])
+        print("backup: \(before.count) webhooks acknowledged as it began, \(acknowledged.snapshot.count) as it ended")
         let failures = await sender.value
         #expect(failures.isEmpty, "\(failures.prefix(3))")
         #expect(acknowledged.snapshot.count == 200)
@@ -117,6 +118,38 @@ struct BackupCommandTests {
         #expect(try await TestHTTP.postJSON(port: serve.port, "/webhook", try Self.webhook(1)).status == 200)
         await serve.process.stop()
         return directory.file("data/failoverd.db")
+    }
+
+    @Test("the documented restore: the copy in the database's place, the service starts on it, the chain is intact")
+    func restore() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = directory.file("data/failoverd.db")
+        let serve = try await ServeProcess(directory: directory)
+        defer { serve.process.signal(SIGKILL) }
+        for number in 0..<5 {
+            #expect(try await TestHTTP.postJSON(port: serve.port, "/webhook", try Self.webhook(number)).status == 200)
+        }
+        let copy = directory.file("copy.db")
+        let backup = try await runFailoverd(["backup", "--storage.path", database, "--to", copy])
+        #expect(backup.status == 0, "\(backup.output)")
+        await serve.process.stop()
+
+        try FileManager.default.createDirectory(atPath: directory.file("aside"), withIntermediateDirectories: false)
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: database + suffix) {
+            let aside = directory.file("aside/failoverd.db" + suffix)
+            try FileManager.default.moveItem(atPath: database + suffix, toPath: aside)
+        }
+        try FileManager.default.copyItem(atPath: copy, toPath: database)
+        #expect(Self.mode(database) == 0o600)
+        let restarted = try await ServeProcess(directory: directory)
+        defer { restarted.process.signal(SIGKILL) }
+        #expect(try await TestHTTP.postJSON(port: restarted.port, "/webhook", try Self.webhook(5)).status == 200)
+        await restarted.process.stop()
+        #expect(try countRows("deliveries", in: database) == 6)
+        let verify = try await runFailoverd(["audit", "verify", "--storage.path", database])
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(verify.output.hasPrefix("intact, "), "\(verify.output)")
     }
 
     @Test("an existing FILE is kept unless --force; --force replaces it; --config.file finds the database")
