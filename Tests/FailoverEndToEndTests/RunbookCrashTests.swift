@@ -480,17 +480,24 @@ extension RunbookCrashTests {
             return pid
         }
 
-        /// The alert every test posts: `PrimaryRegionUnhealthy` in `us-east`, fired when the rig was created.
-        let alert = AlertmanagerWebhookBody.firing(
-            labels: [
-                "alertname": "PrimaryRegionUnhealthy", "region": "us-east", "job": "app_primary",
-                "severity": "critical",
-            ],
-            annotations: ["summary": "Primary region us-east is unhealthy"], startsAt: .wallClock())
+        /// When ``alert`` began firing: at the first ``postFiring()``, so that `min_firing` counts from the post and
+        /// not from the rig's creation, which a loaded machine puts seconds before it (the service starts between).
+        private var firedAt: Timestamp?
+
+        /// The alert every test posts: `PrimaryRegionUnhealthy` in `us-east`, firing since the first post.
+        var alert: AlertmanagerWebhookBody {
+            AlertmanagerWebhookBody.firing(
+                labels: [
+                    "alertname": "PrimaryRegionUnhealthy", "region": "us-east", "job": "app_primary",
+                    "severity": "critical",
+                ],
+                annotations: ["summary": "Primary region us-east is unhealthy"], startsAt: firedAt ?? .wallClock())
+        }
 
         /// Posts ``alert`` firing.
         func postFiring() async throws -> TestHTTPResponse {
-            try await client.postWebhook(alert)
+            if firedAt == nil { firedAt = .wallClock() }
+            return try await client.postWebhook(alert)
         }
 
         /// Posts ``alert`` resolved now.
