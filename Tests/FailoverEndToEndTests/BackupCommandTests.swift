@@ -193,7 +193,7 @@ struct BackupCommandTests {
         #expect(Self.listing(directory.path).isEmpty, "\(Self.listing(directory.path))")
     }
 
-    @Test("a --to whose directory is missing, or not a directory, is a clear error and nothing is written")
+    @Test("a --to whose directory is missing, not a directory or not writable is a clear error; nothing is written")
     func badDestination() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -210,7 +210,30 @@ struct BackupCommandTests {
         let underFile = try await runFailoverd(["backup", "--storage.path", database, "--to", file + "/copy.db"])
         #expect(underFile.status == 1)
         #expect(underFile.output.contains("\(file) is not a directory"), "\(underFile.output)")
+        // A directory where no file can be created (root may write anywhere else).
+        let unwritable = try await runFailoverd(["backup", "--storage.path", database, "--to", "/proc/failoverd.db"])
+        #expect(unwritable.status == 1)
+        #expect(
+            unwritable.output.contains("cannot write the backup /proc/failoverd.db: cannot create a file in /proc: "),
+            "\(unwritable.output)")
         #expect(Self.listing(directory.path) == (before + ["plain-file"]).sorted())
+    }
+
+    @Test("a copy that cannot be written in full is a clear error, and neither it nor its temporary file is left")
+    func writeFails() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try await Self.database(in: directory)
+        try FileManager.default.createDirectory(atPath: directory.file("backups"), withIntermediateDirectories: false)
+        let copy = directory.file("backups/copy.db")
+        // Files may grow to 64 KiB (128 blocks of 512 bytes in sh), enough for the -shm file but not the copy;
+        // with SIGXFSZ ignored the write that crosses the limit fails (EFBIG) as on a full disk.
+        let (status, output) = try ShellCommand.run(
+            "trap '' XFSZ; ulimit -f 128; exec '\(PackagePaths.failoverdBinary)' backup --storage.path '\(database)' "
+                + "--to '\(copy)'")
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("cannot write the backup \(copy): VACUUM INTO failed: "), "\(output)")
+        #expect(Self.listing(directory.file("backups")).isEmpty, "\(Self.listing(directory.file("backups")))")
     }
 
     @Test("a copy whose audit chain is broken exits 1 naming the first broken link, and is kept")
