@@ -11,7 +11,7 @@ struct Failoverd: AsyncParsableCommand {
         subcommands: [
             Serve.self, CheckConfig.self, RunbooksCommand.self, RunCommand.self, FailbackCommand.self,
             PauseCommand.self, ResumeCommand.self, CancelCommand.self, ExecutionsCommand.self, DNSCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, BackupCommand.self,
         ],
         defaultSubcommand: nil)
 }

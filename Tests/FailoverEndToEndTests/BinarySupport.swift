@@ -29,14 +29,17 @@ final class ServeProcess: @unchecked Sendable {
     let port: UInt16
 
     /// Starts `failoverd serve`; with no `port` given it takes a free one, and tries another when a parallel test
-    /// took that one before failoverd could bind it (up to three times).
-    init(directory: TemporaryDirectory, extraArguments: [String] = [], port: UInt16? = nil) async throws {
+    /// took that one before failoverd could bind it (up to three times). A `launcher` (a program and its
+    /// arguments) is started instead, with the binary and its arguments after its own; it must exec them.
+    init(
+        directory: TemporaryDirectory, extraArguments: [String] = [], port: UInt16? = nil, launcher: [String] = []
+    ) async throws {
         var attempt = 1
         while true {
             let chosen = try port ?? FreePort.next()
             let child = try ChildProcess(
-                executable: PackagePaths.failoverdBinary,
-                arguments: [
+                executable: launcher.first ?? PackagePaths.failoverdBinary,
+                arguments: launcher.dropFirst() + (launcher.isEmpty ? [] : [PackagePaths.failoverdBinary]) + [
                     "serve", "--web.listen-address", "127.0.0.1:\(chosen)", "--storage.path",
                     directory.file("data/failoverd.db"),
                 ] + extraArguments,

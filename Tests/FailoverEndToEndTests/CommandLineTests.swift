@@ -118,7 +118,7 @@ struct CommandLineTests {
                     steps: [{wait: 1s}]
 
                 """
-            try yaml.write(toFile: directory.file("failoverd.yml"), atomically: true, encoding: .utf8)
+            try directory.write("failoverd.yml", yaml)
         }
         func runbookNames(_ port: UInt16) async throws -> [String] {
             let runbooks = try await TestHTTP.send(port: port, "GET", "/api/v1/runbooks").json()["runbooks"]
@@ -133,9 +133,20 @@ struct CommandLineTests {
         serve.process.signal(SIGHUP)
         #expect(await serve.process.waitForOutput("configuration reloaded"))
         #expect(try await runbookNames(serve.port) == ["second"])
-        try "runbooks: [unclosed".write(toFile: directory.file("failoverd.yml"), atomically: true, encoding: .utf8)
+        // A file others may read is refused at reload as at start.
+        try write("third")
+        chmod(directory.file("failoverd.yml"), 0o644)
         serve.process.signal(SIGHUP)
         #expect(await serve.process.waitForOutput("configuration reload failed"))
+        #expect(serve.process.output.contains("chmod"))
+        #expect(try await runbookNames(serve.port) == ["second"])
+        try directory.write("failoverd.yml", "runbooks: [unclosed")
+        let failuresBefore = serve.process.output.components(separatedBy: "configuration reload failed").count
+        serve.process.signal(SIGHUP)
+        try await PollingDeadline.wait(for: "the second failed reload", within: .seconds(15)) {
+            serve.process.output.components(separatedBy: "configuration reload failed").count > failuresBefore
+                ? true : nil
+        }
         #expect(serve.process.isRunning)
         #expect(try await runbookNames(serve.port) == ["second"])
         serve.process.signal(SIGTERM)

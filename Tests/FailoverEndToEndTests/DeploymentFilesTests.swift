@@ -4,7 +4,8 @@ import Testing
 
 /// The Prometheus, Alertmanager and Grafana files shipped in prometheus/ are judged by the real tools through
 /// `prometheus/check.sh`: promtool and amtool on the files, unit tests of every alert, routing, every PromQL
-/// expression of the dashboard, and the metric names.
+/// expression of the dashboard, and the metric names. (The example failoverd configuration is checked where it is
+/// installed, beside its token files: `InstallScriptTests`.)
 @Suite("prometheus/ files")
 struct DeploymentFilesTests {
     static let folder = "\(PackagePaths.root)/prometheus"
@@ -87,12 +88,5 @@ struct DeploymentFilesTests {
         for expected in breakage.expectedOutput {
             #expect(output.contains(expected), "\(breakage): no \"\(expected)\" in:\n\(output)")
         }
-    }
-
-    @Test("the example failoverd configuration passes check-config")
-    func exampleConfiguration() async throws {
-        let (status, output) = try await runFailoverd(
-            ["check-config", "--config.file", PackagePaths.root + "/deploy/failoverd.example.yml"])
-        #expect(status == 0, "\(output)")
     }
 }

@@ -1,6 +1,5 @@
 import FailoverTestSupport
 import Foundation
-import Logging
 import Testing
 
 /// `failoverd runbooks|run|failback|pause|resume|cancel|executions`, run as a binary against a real
@@ -23,12 +22,7 @@ struct RunbookCommandTests {
 
         static func start() async throws -> RunningService {
             let directory = try TemporaryDirectory()
-            let fake = FakeDNSProviderServer(
-                flavor: .digitalOcean, token: "provider-token",
-                logger: Logger(label: "fake", factory: { _ in SwiftLogNoOpLogHandler() }))
-            try fake.start()
-            fake.addZone("example.com")
-            fake.addRecord(zone: "example.com", name: "app", type: "A", target: "192.0.2.10", ttl: 300)
+            let fake = try FakeDNSProviderServer.startedWithAppRecord(flavor: .digitalOcean, token: "provider-token")
             try directory.write("admin.token", RunbookCommandTests.adminToken + "\n")
             try directory.write("read.token", RunbookCommandTests.readToken + "\n")
             try directory.write("provider.token", "provider-token\n")

@@ -22,8 +22,8 @@ import Testing
 struct RunbookCrashTests {
     @Test("(a) killed right after the webhook's 200, before any step ran", .timeLimit(.minutes(2)))
     func killedAfterAcknowledgement() async throws {
-        // min_firing keeps the execution scheduled for 5 s after the alert fired: the kill lands before any claim.
-        let rig = try CrashRig(minFiring: "5s")
+        // min_firing keeps the execution scheduled for 3 s: the kill lands before any claim.
+        let rig = try CrashRig(minFiring: "3s")
         defer { rig.remove() }
         try await rig.run { rig in
             let response = try await rig.postFiring()
@@ -480,25 +480,24 @@ extension RunbookCrashTests {
             return pid
         }
 
-        private var firedAlert: AlertmanagerWebhookBody?
+        /// When ``alert`` began firing: at the first ``postFiring()``, so that `min_firing` counts from the post and
+        /// not from the rig's creation, which a loaded machine puts seconds before it (the service starts between).
+        private var firedAt: Timestamp?
 
-        /// The alert every test posts: `PrimaryRegionUnhealthy` in `us-east`, fired when it is first posted (so that
-        /// a slow start of failoverd does not eat into `min_firing`).
+        /// The alert every test posts: `PrimaryRegionUnhealthy` in `us-east`, firing since the first post.
         var alert: AlertmanagerWebhookBody {
-            if let firedAlert { return firedAlert }
-            let alert = AlertmanagerWebhookBody.firing(
+            AlertmanagerWebhookBody.firing(
                 labels: [
                     "alertname": "PrimaryRegionUnhealthy", "region": "us-east", "job": "app_primary",
                     "severity": "critical",
                 ],
-                annotations: ["summary": "Primary region us-east is unhealthy"], startsAt: .wallClock())
-            firedAlert = alert
-            return alert
+                annotations: ["summary": "Primary region us-east is unhealthy"], startsAt: firedAt ?? .wallClock())
         }
 
         /// Posts ``alert`` firing.
         func postFiring() async throws -> TestHTTPResponse {
-            try await client.postWebhook(alert)
+            if firedAt == nil { firedAt = .wallClock() }
+            return try await client.postWebhook(alert)
         }
 
         /// Posts ``alert`` resolved now.

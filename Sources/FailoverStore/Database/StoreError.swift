@@ -3,6 +3,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case cannotOpen
         case queryFailed
+        case backupFailed
     }
 
     private let code: Code
@@ -17,6 +18,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// The database could not be opened, created or migrated.
     public static func cannotOpen(_ path: String, reason: String) -> Self {
         .init(.cannotOpen, "cannot open the state database \(path): \(reason)")
+    }
+
+    /// A backup copy could not be written; nothing is left at `path` that was not there before.
+    public static func backupFailed(_ path: String, reason: String) -> Self {
+        .init(.backupFailed, "cannot write the backup \(path): \(reason)")
     }
 
     /// A read failed.

@@ -15,11 +15,13 @@ public struct TemporaryDirectory: Sendable {
     /// A path inside the directory.
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
-    /// Writes text into a file inside the directory and returns its path.
+    /// Writes text into a file inside the directory and returns its path. The file's mode is `mode`, 0600 by
+    /// default: `failoverd serve` refuses configuration and secret files that others may read.
     @discardableResult
-    public func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String, mode: Int = 0o600) throws -> String {
         let target = file(name)
         try text.write(toFile: target, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: target)
         return target
     }
 

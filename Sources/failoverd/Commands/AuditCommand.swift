@@ -14,19 +14,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     /// Where the audit trail is read from.
     struct Source: ParsableArguments {
-        @Option(
-            name: .customLong("storage.path"),
-            help: ArgumentHelp(
-                "The state database file (default: storage.path of --config.file, else data/failoverd.db).",
-                discussion: """
-                    --storage.path wins over the file's storage.path. A relative storage.path in the file is \
-                    relative to the file's directory; a relative --storage.path, and the default, to the current \
-                    directory. The file is opened read-only and never migrated or created.
-                    """))
-        var storagePath: String?
-
-        @Option(name: .customLong("config.file"), help: "Read storage.path from this configuration file.")
-        var configFile: String?
+        @OptionGroup var file: DatabaseFileOptions
 
         @Option(help: "Base URL of a running failoverd (e.g. http://127.0.0.1:9095) instead of the file.")
         var url: String?
@@ -40,7 +28,7 @@ struct AuditCommand: AsyncParsableCommand {
         var tokenEnv: String = OperatorAPIClient.readTokenVariable
 
         func validate() throws {
-            if url != nil && (storagePath != nil || configFile != nil) {
+            if url != nil && file.isGiven {
                 throw ValidationError("--url reads from a running instance; leave out --storage.path and --config.file")
             }
             if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
@@ -49,21 +37,7 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         /// The database file, opened read-only: a read never migrates the file, and never creates one.
-        func openStore() throws -> ReadOnlyStateStore {
-            var path = storagePath ?? FailoverConfiguration.defaults.storage.path
-            if storagePath == nil, let configFile {
-                do {
-                    path = try ConfigurationLoader.load(path: configFile).storage.path
-                } catch {
-                    throw CommandFailure("\(error)")
-                }
-            }
-            do {
-                return try ReadOnlyStateStore(path: path)
-            } catch {
-                throw CommandFailure(error.message)
-            }
-        }
+        func openStore() throws -> ReadOnlyStateStore { try file.openStore() }
 
         /// The bearer token sent with --url: `--token-env`'s variable, or the admin token for the default one.
         var token: BearerToken? {

@@ -10,15 +10,16 @@ struct CheckConfig: ParsableCommand {
         abstract: "Check a configuration file; list every problem with its location.",
         discussion: """
             Exit 0 when the file is valid, warnings included: the summary line, each runbook (matchers, key \
-            labels, step kinds, failback), then each warning as FILE:LINE:COL: PATH: warning: MESSAGE. Exit 1 \
-            with every problem as FILE:LINE:COL: PATH: MESSAGE.
+            labels, step kinds, failback), then each warning as FILE:LINE:COL: PATH: warning: MESSAGE (a \
+            configuration or secret file that others may read or the group may write is one: failoverd serve \
+            refuses to start on it). Exit 1 with every problem as FILE:LINE:COL: PATH: MESSAGE.
             """)
 
     @Option(name: .customLong("config.file"), help: "YAML configuration file to check.")
     var configFile: String
 
     func run() throws {
-        let configuration: FailoverConfiguration
+        var configuration: FailoverConfiguration
         do {
             configuration = try ConfigurationLoader.load(path: configFile)
         } catch {
@@ -27,6 +28,9 @@ struct CheckConfig: ParsableCommand {
             for problem in error.problems { print("  \(configFile):\(problem)") }
             throw ExitCode(1)
         }
+        // What `failoverd serve` refuses to start on, as warnings here.
+        let insecure = FilePermissionCheck.problems(configurationFile: configFile, configuration: configuration)
+        configuration.warnings += insecure.map(\.warning)
         print(summary(configuration))
         for runbook in configuration.runbooks.runbooks { print("  " + Self.describe(runbook)) }
         for warning in configuration.warnings { print("  " + warningLine(warning)) }

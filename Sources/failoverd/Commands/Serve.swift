@@ -35,6 +35,11 @@ struct Serve: AsyncParsableCommand {
         help: "Runbooks read and plan DNS changes and report what they would do; nothing outside failoverd changes.")
     var dryRun = false
 
+    @Flag(
+        name: .customLong("config.allow-insecure-permissions"),
+        help: "Start although the configuration or a secret file is readable or writable by others (warn instead).")
+    var allowInsecurePermissions = false
+
     func validate() throws {
         if let listenAddress, ListenAddress(parsing: listenAddress) == nil {
             throw ValidationError("--web.listen-address \"\(listenAddress)\" is not HOST:PORT, e.g. 127.0.0.1:9095")
@@ -63,6 +68,10 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(1)
             }
+            let insecure = FilePermissionCheck.problems(configurationFile: configFile, configuration: configuration)
+            for problem in insecure where allowInsecurePermissions { logger.warning("\(problem)") }
+            for problem in insecure where !allowInsecurePermissions { logger.critical("cannot start: \(problem)") }
+            if !insecure.isEmpty && !allowInsecurePermissions { throw ExitCode(1) }
         } else {
             applyOverrides(to: &configuration)
         }
@@ -82,7 +91,7 @@ struct Serve: AsyncParsableCommand {
             let command = self
             let reloadSource: ConfigurationSource? =
                 configFile == nil
-                ? nil : { @Sendable () throws -> FailoverConfiguration in try command.loadConfiguration() }
+                ? nil : { @Sendable () throws -> FailoverConfiguration in try command.loadSecureConfiguration() }
             let service = try FailoverService(
                 configuration: configuration, configurationFile: configFile, reloadSource: reloadSource,
                 logger: logger)
@@ -96,6 +105,17 @@ struct Serve: AsyncParsableCommand {
             logger.critical("cannot start: \(error.message)")
             throw ExitCode(1)
         }
+    }
+
+    /// For a reload: ``loadConfiguration()``, refused like at start when a file it names is open to others (unless
+    /// `--config.allow-insecure-permissions`).
+    func loadSecureConfiguration() throws -> FailoverConfiguration {
+        let configuration = try loadConfiguration()
+        let insecure = FilePermissionCheck.problems(configurationFile: configFile, configuration: configuration)
+        if !insecure.isEmpty && !allowInsecurePermissions {
+            throw InsecureFilesError(problems: insecure.map { "\($0)" })
+        }
+        return configuration
     }
 
     /// The configuration file with the command line's overrides, as at start and at every reload.
@@ -113,4 +133,10 @@ struct Serve: AsyncParsableCommand {
         if let storagePath { configuration.storage.path = storagePath }
         if dryRun { configuration.engine.dryRun = true }
     }
+}
+
+/// A reloaded configuration names files that others may read or the group may write.
+struct InsecureFilesError: Error, CustomStringConvertible {
+    let problems: [String]
+    var description: String { problems.joined(separator: "; ") }
 }
