@@ -43,6 +43,7 @@ field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 export BENCH_LINODE_TOKEN=bench-linode-token
 RUNBOOKS_CONFIG="$WORK/runbooks-50.yml"
 "$HERE/runbooks-config.sh" 50 "http://127.0.0.1:$(free_port)/v4" >"$RUNBOOKS_CONFIG"
+chmod 600 "$RUNBOOKS_CONFIG" # failoverd serve refuses a configuration file that others may read
 "$BINARY" check-config --config.file "$RUNBOOKS_CONFIG" >/dev/null
 
 # start_failoverd PORT DIR [CONFIG_FILE]

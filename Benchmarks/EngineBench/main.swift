@@ -28,6 +28,8 @@ func run() throws {
     let configPath = (directory as NSString).appendingPathComponent("failoverd.yml")
     try EngineBenchConfiguration.yaml(listenPort: port, storagePath: databasePath, providerBaseURL: recorder.baseURL)
         .write(toFile: configPath, atomically: true, encoding: .utf8)
+    // failoverd serve refuses a configuration file that others may read.
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: configPath)
     let daemon = try FailoverdProcess(
         binary: options.failoverd, configPath: configPath,
         environment: [EngineBenchConfiguration.tokenVariable: token],
