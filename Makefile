@@ -20,7 +20,9 @@ TEST_DEPS := /usr/bin/prometheus:prometheus \
              /usr/bin/prometheus-alertmanager:prometheus-alertmanager \
              /usr/bin/amtool:prometheus-alertmanager \
              /usr/bin/openssl:openssl \
-             /usr/bin/python3:python3
+             /usr/bin/python3:python3 \
+             /usr/bin/chromium:chromium \
+             /usr/bin/w3m:w3m
 BENCH_DEPS := /usr/bin/wrk:wrk /usr/bin/gcc:gcc /usr/bin/curl:curl /usr/bin/sqlite3:sqlite3 /usr/bin/python3:python3
 
 .PHONY: help run build release test lint format bench deps test-deps bench-deps clean
