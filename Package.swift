@@ -22,6 +22,8 @@ let package = Package(
         // Runbook `exec` steps: spawning, pidfd-based waiting and output pipes. Its Foundation extensions are not used.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The status page (`GET /`): templates compiled once at start, HTML-escaped `{{ }}` values.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C bridging: typed wrappers around the variadic C entry points.
@@ -118,6 +120,7 @@ let package = Package(
                 "FailoverStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

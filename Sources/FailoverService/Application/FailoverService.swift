@@ -124,6 +124,11 @@ public final class FailoverService: Sendable {
                     ?? ConfigurationReloadOutcome.stopping(requestedBy: actor)
             }, canReload: reloadSource != nil
         ).register(in: &router)
+        let listenHost = configuration.server.listenAddress.host
+        StatusPageController(
+            store: store, writer: writer, policy: policy, access: access,
+            listenAddress: { "\(listenHost):\(reloadTarget.service?.port ?? 0)" }
+        ).register(in: &router)
 
         let httpMetrics = HTTPMetrics(registry: metrics.registry)
         let server = configuration.server
