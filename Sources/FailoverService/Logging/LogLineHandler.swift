@@ -1,3 +1,4 @@
+import FailoverCore
 import Foundation
 import Logging
 import Synchronization
@@ -103,36 +104,13 @@ public struct LogLineHandler: LogHandler {
             value.isEmpty
             || value.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.value < 0x20 }
         guard needsQuotes else { return value }
-        return "\"" + escaped(value) + "\""
+        return JSONText.quote(value)
     }
 
-    /// A JSON string literal.
+    /// A JSON string literal (also a valid quoted logfmt value): `"` and `\` escaped, controls as `\n`, `\t`,
+    /// `\u00XX`, so a value never breaks the line.
     static func jsonString(_ value: String) -> String {
-        "\"" + escaped(value) + "\""
-    }
-
-    /// `"` and `\` escaped, newlines and tabs as `\n` `\t`, other control characters as `\u00XX`: valid in both
-    /// a quoted logfmt value and a JSON string, and never a line break.
-    private static func escaped(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        JSONText.quote(value)
     }
 }
 
