@@ -49,6 +49,25 @@ struct FilePermissionCheckTests {
                 == "secret file \(path) (server.auth.webhook.bearer_token_file) has \(expected) \(path)")
     }
 
+    @Test(
+        "group-readable is fine only for the service's own group: another group reading a secret is a problem",
+        .enabled(if: getuid() == 0, "changing a file's group needs root"))
+    func foreignGroup() throws {
+        let directory = try Self.makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try Self.write(directory, "token", mode: 0o640)
+        #expect(FilePermissionCheck.problem(path: path, setting: "s") == nil)
+        let other = getegid() == 65_534 ? gid_t(65_533) : gid_t(65_534)
+        try #require(chown(path, getuid(), other) == 0)
+        let found = try #require(FilePermissionCheck.problem(path: path, setting: "s"))
+        #expect(
+            found.description
+                == "secret file \(path) (s) has mode 0640, readable by group \(other), which is not the service's: "
+                + "run chmod 0600 \(path)")
+        try #require(chmod(path, 0o600) == 0)
+        #expect(FilePermissionCheck.problem(path: path, setting: "s") == nil)
+    }
+
     @Test("a file that cannot be examined is left to the loader")
     func missingFile() {
         #expect(FilePermissionCheck.problem(path: "/nonexistent/failoverd/token", setting: "x") == nil)

@@ -7,8 +7,9 @@ import Foundation
 
 /// A configuration or secret file whose mode lets more people at it than the service's own account and group.
 ///
-/// Reading by the file's group is allowed: the installed layout is `root:failoverd` with mode 0640, so the
-/// service's group reads what root writes. Any access for others, and writing by the group, is a problem.
+/// Reading by the file's group is allowed when that group is the service's own (the process's effective group):
+/// the installed layout is `root:failoverd` with mode 0640, so the service's group reads what root writes. A file
+/// readable by another group, any access for others, and writing by the group are problems.
 public struct FilePermissionProblem: Sendable, Hashable, CustomStringConvertible {
     /// The file, as the configuration resolved it.
     public let path: String
@@ -17,20 +18,28 @@ public struct FilePermissionProblem: Sendable, Hashable, CustomStringConvertible
     public let setting: String
     /// The file's permission bits (`0o644`).
     public let mode: UInt16
+    /// The file's group when it is not the service's own group, so that reading by it is a problem too.
+    public let foreignGroup: UInt32?
 
-    /// Describes a problem with the file at `path`, named by `setting`, whose permission bits are `mode`.
-    public init(path: String, setting: String, mode: UInt16) {
+    /// Describes a problem with the file at `path`, named by `setting`, whose permission bits are `mode`, owned by
+    /// `foreignGroup` when that is not the service's group.
+    public init(path: String, setting: String, mode: UInt16, foreignGroup: UInt32? = nil) {
         self.path = path
         self.setting = setting
         self.mode = mode
+        self.foreignGroup = foreignGroup
     }
 
-    /// The mode to set instead: the same bits less any for others and the group's write bit.
-    public var saferMode: UInt16 { mode & ~0o027 }
+    /// The mode to set instead: the same bits less any for others and the group's write bit, and the group's read
+    /// bit too when the group is not the service's.
+    public var saferMode: UInt16 { mode & (foreignGroup == nil ? ~0o027 : ~0o067) }
 
     /// What is too open, e.g. `readable by others`, `writable by group and others`.
     public var exposure: String {
         var parts: [String] = []
+        if let foreignGroup, mode & 0o040 != 0 {
+            parts.append("readable by group \(foreignGroup), which is not the service's")
+        }
         let othersRead = mode & 0o004 != 0
         let othersWrite = mode & 0o002 != 0
         let groupWrite = mode & 0o020 != 0
@@ -91,8 +100,11 @@ public enum FilePermissionCheck {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         let mode = UInt16(truncatingIfNeeded: status.st_mode) & 0o7777
-        guard mode & 0o027 != 0 else { return nil }
-        return FilePermissionProblem(path: path, setting: setting, mode: mode)
+        let foreignGroup = status.st_gid == getegid() ? nil : UInt32(status.st_gid)
+        let groupReadsIt = mode & 0o040 != 0 && foreignGroup != nil
+        guard mode & 0o027 != 0 || groupReadsIt else { return nil }
+        return FilePermissionProblem(
+            path: path, setting: setting, mode: mode, foreignGroup: groupReadsIt ? foreignGroup : nil)
     }
 
     /// The secret files the configuration names, each with the setting that names it.
