@@ -5,7 +5,7 @@ import Logging
 /// The demo's script: start the world, take the primary down, wait for the failover, bring it back, wait for the
 /// failback, print the story and the timing.
 enum Demo {
-    static let runbook = "failover-us-east"
+    static let runbook = RegionalFailoverRunbook.name
 
     /// Runs the demo; returns the process's exit status.
     static func run(arguments: [String]) async -> Int32 {

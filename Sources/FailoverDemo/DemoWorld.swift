@@ -74,21 +74,7 @@ final class DemoWorld: @unchecked Sendable {
               linode-main: {type: linode, token_file: provider-token, base_url: "\(linode.baseURL)"}
               do-main: {type: digitalocean, token_file: provider-token, base_url: "\(digitalOcean.baseURL)"}
             runbooks:
-              \(Demo.runbook):
-                match: ['alertname="PrimaryRegionUnhealthy"', 'region="us-east"']
-                key_labels: [region]
-                steps:
-                  - http_check: {url: "\(secondary.url)/healthz", expect_status: 200, attempts: 3, interval: 500ms}
-                  - parallel:
-                      - dns: {provider: linode-main, zone: example.com, name: app, type: A, targets: [198.51.100.5], ttl: 30}
-                      - dns: {provider: do-main, zone: example.org, name: app, type: A, targets: [198.51.100.6], ttl: 60}
-                failback:
-                  mode: auto
-                  hold: 5s
-                  steps:
-                    - parallel:
-                        - dns: {provider: linode-main, zone: example.com, name: app, type: A, targets: [192.0.2.1], ttl: 30}
-                        - dns: {provider: do-main, zone: example.org, name: app, type: A, targets: [192.0.2.2], ttl: 60}
+            \(RegionalFailoverRunbook.yaml(secondaryURL: secondary.url, hold: "5s"))
 
             """)
         chmod(config, 0o600)

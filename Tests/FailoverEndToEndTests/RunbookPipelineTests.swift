@@ -106,7 +106,7 @@ extension RunbookPipelineTests {
     /// failoverd with the runbook, and, while ``run(peerCount:_:)`` runs, Alertmanager and Prometheus.
     final class PipelineRig: @unchecked Sendable {
         static let prometheus = "/usr/bin/prometheus"
-        static let runbook = "failover-us-east"
+        static let runbook = RegionalFailoverRunbook.name
         static let webhookToken = "pipeline-webhook-token"
         static let adminToken = "pipeline-admin-token"
         static let providerToken = "pipeline-provider-token"
@@ -163,20 +163,7 @@ extension RunbookPipelineTests {
                   linode-main: {type: linode, token_file: linode-token, base_url: "\(linode.baseURL)"}
                   do-main: {type: digitalocean, token_file: do-token, base_url: "\(digitalOcean.baseURL)"}
                 runbooks:
-                  \(Self.runbook):
-                    match: ['alertname="PrimaryRegionUnhealthy"', 'region="us-east"']
-                    key_labels: [region]
-                    steps:
-                      - http_check: {url: "\(secondary.url)/healthz", expect_status: 200, attempts: 3, interval: 500ms}
-                      - parallel:
-                          - dns: {provider: linode-main, zone: example.com, name: app, type: A, targets: [198.51.100.5], ttl: 30}
-                          - dns: {provider: do-main, zone: example.org, name: app, type: A, targets: [198.51.100.6], ttl: 60}
-                    failback:
-                      mode: auto
-                      hold: 3s
-                      steps:
-                        - dns: {provider: linode-main, zone: example.com, name: app, type: A, targets: [192.0.2.1], ttl: 30}
-                        - dns: {provider: do-main, zone: example.org, name: app, type: A, targets: [192.0.2.2], ttl: 60}
+                \(RegionalFailoverRunbook.yaml(secondaryURL: secondary.url, hold: "3s"))
 
                 """)
         }
