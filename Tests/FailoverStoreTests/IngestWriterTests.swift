@@ -39,6 +39,28 @@ struct IngestWriterTests {
         #expect(try fixture.store.writerSynchronousLevel() == 2)
     }
 
+    @Test("a transaction that need not be durable (a claim) commits with NORMAL alone; the writer is FULL after")
+    func nonDurableTransaction() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.close() }
+        let level = try await fixture.writer.perform(durable: false) { db, _ in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        #expect(level == 1)
+        #expect(try fixture.store.writerSynchronousLevel() == 2)
+        let durableLevel = try await fixture.writer.perform { db, _ in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(durableLevel == 2)
+        // A failing one leaves FULL too, and stores nothing.
+        await #expect(throws: IngestError.self) {
+            try await fixture.writer.perform(durable: false) { db, _ in
+                try db.execute(sql: "INSERT INTO fencing_tokens (id, last_token) VALUES (2, 0)")
+                try db.execute(sql: "SELECT * FROM no_such_table")
+            }
+        }
+        #expect(try fixture.store.writerSynchronousLevel() == 2)
+        #expect(try fixture.count("fencing_tokens") == 1)
+    }
+
     @Test("the episode lifecycle: open, duplicate, resolve, a firing of the same period waits, a resolved cancels it")
     func lifecycle() async throws {
         let fixture = try StoreFixture()

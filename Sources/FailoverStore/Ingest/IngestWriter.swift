@@ -33,7 +33,8 @@ public final class IngestWriter: @unchecked Sendable {
         case probe(Int64, @Sendable (Result<Void, IngestError>) -> Void)
         /// A transaction of its own (the engine's plan-shaped writes), never batched with others.
         case transaction(
-            @Sendable (Database, AuditWriter) throws -> Void, @Sendable (Result<Void, IngestError>) -> Void)
+            @Sendable (Database, AuditWriter) throws -> Void, @Sendable (Result<Void, IngestError>) -> Void,
+            durable: Bool)
 
         var isTransaction: Bool {
             if case .transaction = self { return true }
@@ -130,14 +131,18 @@ public final class IngestWriter: @unchecked Sendable {
     ///
     /// The engine's writes (claims, step records, timers, operator actions) go through here, so that the database
     /// has one writer and every change to runbook state is serialised with ingest.
+    ///
+    /// With `durable` false the commit does not wait for the disk (`synchronous = NORMAL` for this transaction
+    /// alone): it survives the process's death but may be lost with the machine, and the next durable commit makes
+    /// it durable too (the write-ahead log is synced in order).
     public func perform<T: Sendable>(
-        _ body: @escaping @Sendable (Database, AuditWriter) throws -> T
+        durable: Bool = true, _ body: @escaping @Sendable (Database, AuditWriter) throws -> T
     ) async throws(IngestError) -> T {
         let box = TransactionResult<T>()
         let result: Result<Void, IngestError> = await withCheckedContinuation { continuation in
             let work = Work.transaction(
                 { db, audit in box.set(try body(db, audit)) },
-                { continuation.resume(returning: $0) })
+                { continuation.resume(returning: $0) }, durable: durable)
             if let refusal = enqueue(work, bounded: false) {
                 continuation.resume(returning: .failure(refusal))
             }
@@ -215,33 +220,40 @@ public final class IngestWriter: @unchecked Sendable {
         var scheduled = false
         let outcome: Result<Void, IngestError>
         let settings = policy.settings
+        // The writer connection is held for the whole closure, so nothing else commits while synchronous is NORMAL.
+        let durable = if batch.count == 1, case .transaction(_, _, let durable) = batch[0] { durable } else { true }
         do {
-            try store.pool.write { db in
-                receipts = []
-                transitions = []
-                scheduled = false
-                let statements = try self.statements ?? IngestStatements(db)
-                self.statements = statements
-                let audit = self.audit ?? AuditWriter()
-                self.audit = audit
-                for work in batch {
-                    switch work {
-                    case .delivery(let delivery, _):
-                        var receipt = try statements.apply(delivery, reopenWindow: settings.reopenWindow)
-                        try Self.recordAudit(of: delivery, receipt, with: audit, in: db)
-                        try Self.planRunbooks(for: delivery, &receipt, settings: settings, audit: audit, in: db)
-                        scheduled = scheduled || !receipt.scheduledExecutions.isEmpty
-                        transitions.append(contentsOf: receipt.alerts.map(\.transition))
-                        receipts.append(receipt)
-                    case .probe(let now, _):
-                        try statements.heartbeat(at: now)
-                        receipts.append(nil)
-                    case .transaction(let body, _):
-                        // No wake-up: the engine's own transactions are followed by its claims in the same pass,
-                        // and operator actions wake it themselves (a wake-up here would make every pass cause one).
-                        try body(db, audit)
-                        receipts.append(nil)
+            try store.pool.writeWithoutTransaction { db in
+                if !durable { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                defer { if !durable { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
+                try db.inTransaction {
+                    receipts = []
+                    transitions = []
+                    scheduled = false
+                    let statements = try self.statements ?? IngestStatements(db)
+                    self.statements = statements
+                    let audit = self.audit ?? AuditWriter()
+                    self.audit = audit
+                    for work in batch {
+                        switch work {
+                        case .delivery(let delivery, _):
+                            var receipt = try statements.apply(delivery, reopenWindow: settings.reopenWindow)
+                            try Self.recordAudit(of: delivery, receipt, with: audit, in: db)
+                            try Self.planRunbooks(for: delivery, &receipt, settings: settings, audit: audit, in: db)
+                            scheduled = scheduled || !receipt.scheduledExecutions.isEmpty
+                            transitions.append(contentsOf: receipt.alerts.map(\.transition))
+                            receipts.append(receipt)
+                        case .probe(let now, _):
+                            try statements.heartbeat(at: now)
+                            receipts.append(nil)
+                        case .transaction(let body, _, _):
+                            // No wake-up: the engine's own transactions are followed by its claims in the same pass,
+                            // and operator actions wake it themselves (a wake-up here would make every pass cause one).
+                            try body(db, audit)
+                            receipts.append(nil)
+                        }
                     }
+                    return .commit
                 }
             }
             outcome = .success(())
@@ -272,9 +284,9 @@ public final class IngestWriter: @unchecked Sendable {
                 completion(.success(()))
             case (.probe(_, let completion), .failure(let error)):
                 completion(.failure(error))
-            case (.transaction(_, let completion), .success):
+            case (.transaction(_, let completion, _), .success):
                 completion(.success(()))
-            case (.transaction(_, let completion), .failure(let error)):
+            case (.transaction(_, let completion, _), .failure(let error)):
                 completion(.failure(error))
             }
         }
