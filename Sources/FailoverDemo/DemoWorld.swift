@@ -88,19 +88,7 @@ final class DemoWorld: @unchecked Sendable {
     }
 
     private func startPrometheus() throws {
-        try directory.write(
-            "rules.yml",
-            """
-            groups:
-              - name: failover
-                rules:
-                  - alert: PrimaryRegionUnhealthy
-                    expr: max by (region) (up{job="app_primary"}) == 0
-                    for: 2s
-                    labels: {severity: critical, failover: "true"}
-                    annotations:
-                      summary: "Primary region {{ $labels.region }} is unhealthy"
-            """)
+        try directory.write("rules.yml", RegionalFailoverRunbook.prometheusRules)
         try directory.write(
             "prometheus.yml",
             """

@@ -66,20 +66,7 @@ struct AlertingPipelineTests {
             ], directory: directory.path, logPath: directory.file("alertmanager.log"))
 
         let prometheusPort = try FreePort.next()
-        try directory.write(
-            "rules.yml",
-            """
-            groups:
-              - name: failover
-                rules:
-                  - alert: PrimaryRegionUnhealthy
-                    expr: max by (region) (up{job="app_primary"}) == 0
-                    for: 2s
-                    labels:
-                      severity: critical
-                    annotations:
-                      summary: "Primary region {{ $labels.region }} is unhealthy"
-            """)
+        try directory.write("rules.yml", RegionalFailoverRunbook.prometheusRules)
         try directory.write(
             "prometheus.yml",
             """

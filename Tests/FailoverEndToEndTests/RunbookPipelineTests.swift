@@ -209,20 +209,7 @@ extension RunbookPipelineTests {
         }
 
         private func startPrometheus(alertmanagerPorts: [UInt16]) throws {
-            try directory.write(
-                "rules.yml",
-                """
-                groups:
-                  - name: failover
-                    rules:
-                      - alert: PrimaryRegionUnhealthy
-                        expr: max by (region) (up{job="app_primary"}) == 0
-                        for: 2s
-                        labels:
-                          severity: critical
-                        annotations:
-                          summary: "Primary region {{ $labels.region }} is unhealthy"
-                """)
+            try directory.write("rules.yml", RegionalFailoverRunbook.prometheusRules)
             let targets = alertmanagerPorts.map { "\"127.0.0.1:\($0)\"" }.joined(separator: ", ")
             try directory.write(
                 "prometheus.yml",

@@ -25,4 +25,18 @@ public enum RegionalFailoverRunbook {
                 - dns: {provider: do-main, zone: example.org, name: app, type: A, targets: [192.0.2.2], ttl: 60}
         """
     }
+
+    /// The Prometheus rule file that fires `PrimaryRegionUnhealthy` for it: every `app_primary` target of a region
+    /// down for 2 s (tests and the demo scrape every second).
+    public static let prometheusRules = """
+        groups:
+          - name: failover
+            rules:
+              - alert: PrimaryRegionUnhealthy
+                expr: max by (region) (up{job="app_primary"}) == 0
+                for: 2s
+                labels: {severity: critical, failover: "true"}
+                annotations:
+                  summary: "Primary region {{ $labels.region }} is unhealthy"
+        """
 }
