@@ -27,9 +27,6 @@ final class ProviderDirectory: DNSProviderDirectory {
         accounts = Mutex(setters)
     }
 
-    /// The account names in force.
-    var names: [String] { accounts.withLock { $0.keys.sorted() } }
-
     func provider(named name: String) -> (any DNSRecordSetting)? { accounts.withLock { $0[name] } }
 
     /// Puts the accounts of a reloaded configuration in force.
