@@ -12,7 +12,7 @@ public enum ProviderFactory {
     ///   - timing: clocks, sleep and jitter of the retry loop; tests pass instant ones. Default: the real ones.
     ///   - observer: told about every HTTP attempt to the provider's API (metrics).
     /// - Throws: ``DNSProviderError`` (``DNSProviderError/isConfigurationError``) for an empty token or a base URL
-    ///   that is not `http://` or `https://`.
+    ///   that is not `https://`, or `http://` to a loopback host (the only place a token may travel in clear).
     public static func make(
         account: ProviderAccountConfiguration, token: String, logger: Logger, timing: HTTPRetryTiming = .system,
         observer: (any HTTPExchangeObserver)? = nil
@@ -28,6 +28,14 @@ public enum ProviderFactory {
             scheme == "https" || scheme == "http", let host = url.host(percentEncoded: true), !host.isEmpty
         else {
             throw .configuration(account: account.name, "the base URL \(base) is not an http:// or https:// URL")
+        }
+        // The token travels in every request's Authorization header: over plain HTTP only to this machine (a
+        // local proxy or a test's fake provider), never across a network.
+        guard scheme == "https" || isLoopback(host: host) else {
+            throw .configuration(
+                account: account.name,
+                "the base URL \(base) is plain http:// to a host that is not loopback, which would send the API token "
+                    + "in clear: use https:// (http:// is accepted only for localhost, 127.0.0.0/8 and ::1)")
         }
         let configuration = HTTPClientConfiguration(
             connectTimeout: account.connectTimeout, requestTimeout: account.requestTimeout, caFile: account.caFile,
@@ -46,6 +54,21 @@ public enum ProviderFactory {
                     accountName: account.name, baseURL: base, token: bearer, tokenSource: account.token.description,
                     client: client, logger: logger))
         }
+    }
+}
+
+extension ProviderFactory {
+    /// Whether `host` (as `URL` gives it, an IPv6 literal with or without brackets) names this machine: `localhost`
+    /// (and names under it), an address in 127.0.0.0/8 as a dotted quad (`127.1` or a decimal number is not taken
+    /// for one), or `::1` in any spelling.
+    static func isLoopback(host: String) -> Bool {
+        let name = host.lowercased()
+        if name == "localhost" || name.hasSuffix(".localhost") { return true }
+        if let bytes = IPAddressText.ipv6Bytes(name.hasPrefix("[") ? String(name.dropFirst().dropLast()) : name) {
+            return bytes == [UInt8](repeating: 0, count: 15) + [1]
+        }
+        if let bytes = IPAddressText.ipv4Bytes(name) { return bytes[0] == 127 }
+        return false
     }
 }
 

@@ -92,6 +92,7 @@ struct OperatorAPITests {
                 # TYPE failoverd_webhook_requests_total counter
                 failoverd_webhook_requests_total{outcome="accepted"} 2
                 failoverd_webhook_requests_total{outcome="bad_request"} 1
+                failoverd_webhook_requests_total{outcome="failed"} 0
                 failoverd_webhook_requests_total{outcome="payload_too_large"} 0
                 failoverd_webhook_requests_total{outcome="unauthorized"} 0
                 failoverd_webhook_requests_total{outcome="unavailable"} 0

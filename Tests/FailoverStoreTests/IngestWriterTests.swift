@@ -3,6 +3,7 @@ import FailoverStore
 import FailoverTestSupport
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @Suite("IngestWriter: durable group commit")
@@ -11,7 +12,7 @@ struct IngestWriterTests {
     func migrated() throws {
         let fixture = try StoreFixture()
         defer { fixture.close() }
-        #expect(try fixture.store.schemaVersion() == "v5_definition_digests")
+        #expect(try fixture.store.schemaVersion() == "v6_readiness_headroom")
         let journal = try fixture.externalConnection().read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode")
         }
         #expect(journal == "wal")
@@ -32,11 +33,12 @@ struct IngestWriterTests {
         #expect(try fixture.count("audit_events") == 3, "webhook.received and two episode.opened")
     }
 
-    @Test("the writer connection commits with synchronous = FULL (GRDB's WAL set-up would leave NORMAL)")
+    @Test("the writer and checkpointer connections run with synchronous = FULL (GRDB's WAL set-up would leave NORMAL)")
     func writerIsDurable() throws {
         let fixture = try StoreFixture()
         defer { fixture.close() }
         #expect(try fixture.store.writerSynchronousLevel() == 2)
+        #expect(try fixture.store.checkpointerSynchronousLevel() == 2)
     }
 
     @Test("a transaction that need not be durable (a claim) commits with NORMAL alone; the writer is FULL after")
@@ -142,6 +144,94 @@ struct IngestWriterTests {
         #expect(try fixture.count("deliveries") == 21)
     }
 
+    @Test("one delivery that fails in a batch fails alone (its savepoint); the rest of the batch commits")
+    func oneBadDeliveryFailsAlone() async throws {
+        let fixture = try StoreFixture(busyTimeout: .seconds(120))
+        defer { fixture.close() }
+        // A trigger makes one delivery's first audit append fail, after its delivery and episode rows were written,
+        // as a constraint or a bug in its data would.
+        try await fixture.externalConnection().write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER poison BEFORE INSERT ON audit_events WHEN NEW.detail LIKE '%poisoned-group%'
+                    BEGIN SELECT RAISE(ABORT, 'poisoned delivery'); END
+                    """)
+        }
+        let lock = try SQLiteWriteLock(path: fixture.store.path)
+        let writer = fixture.writer
+        async let first = writer.submit(Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "first")))
+        try await waitUntil { writer.committingCount == 1 }
+        let groups = ["g0", "g1", "poisoned-group", "g2", "g3"]
+        var submissions: [Task<Result<IngestReceipt, IngestError>, Never>] = []
+        for (index, group) in groups.enumerated() {
+            let delivery = Deliveries.prepared([Deliveries.alert(.firing, fingerprint: "f\(group)")], groupKey: group)
+            submissions.append(Task { await writer.submit(delivery) })
+            try await waitUntil { writer.pendingCount == index + 1 }
+        }
+        lock.release()
+        _ = try await first.get()
+        var outcomes: [String] = []
+        for task in submissions {
+            switch await task.value {
+            case .success: outcomes.append("stored")
+            case .failure(let error): outcomes.append(error.reason)
+            }
+        }
+        #expect(outcomes == ["stored", "stored", "delivery_failed", "stored", "stored"])
+        #expect(fixture.reports.all.map(\.deliveries) == [1, 5])
+        #expect(fixture.reports.all.allSatisfy { $0.committed })
+        #expect(try fixture.count("deliveries") == 5)
+        #expect(try fixture.count("episodes") == 5)
+        #expect(try fixture.count("audit_events") == 10, "webhook.received and episode.opened of the five stored")
+        let groupKeys = try await fixture.externalConnection().read { db in
+            try String.fetchAll(db, sql: "SELECT group_key FROM deliveries ORDER BY id")
+        }
+        #expect(!groupKeys.contains("poisoned-group"))
+        let verification = try await fixture.store.verifyAuditLog()
+        #expect(verification.isIntact, "\(verification)")
+        #expect(verification.eventCount == 10)
+        // The storage is fine: readiness does not fail for one delivery's error.
+        #expect(writer.currentStorageFault == nil)
+    }
+
+    @Test("while the disk refuses a webhook's writes, readiness fails too, though a heartbeat alone would commit")
+    func readinessFollowsTheStorage() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.close() }
+        let writer = fixture.writer
+        _ = try await writer.submit(Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "before"))).get()
+        // SQLite's page limit on the writer connection stands in for a full disk: nothing may grow the file.
+        try await writer.perform { db, _ in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        #expect(try await writer.probe().get() == (), "a heartbeat rewrites its row in place and commits")
+        let refused = await writer.submit(
+            Deliveries.prepared((0..<40).map { Deliveries.alert(.firing, fingerprint: "full\($0)") }))
+        guard case .failure(let error) = refused else {
+            Issue.record("expected the webhook to be refused while the database cannot grow")
+            return
+        }
+        #expect(error.isStorageWide)
+        #expect(error.message == "the webhook could not be stored durably: database or disk is full")
+        #expect(writer.currentStorageFault == "database or disk is full")
+        guard case .failure(let probeError) = await writer.probe() else {
+            Issue.record("readiness must fail while webhooks cannot be stored")
+            return
+        }
+        #expect(probeError.message.contains("database or disk is full"))
+        #expect(try fixture.count("deliveries") == 1)
+        // Room again: the probe stores its filler, which clears the fault, and webhooks are stored.
+        try await writer.perform { db, _ in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        #expect(try await writer.probe().get() == ())
+        #expect(writer.currentStorageFault == nil)
+        _ = try await writer.submit(
+            Deliveries.prepared((0..<40).map { Deliveries.alert(.firing, fingerprint: "full\($0)") })
+        ).get()
+        #expect(try fixture.count("deliveries") == 2)
+        #expect(try fixture.count("readiness_headroom") == 0)
+    }
+
     @Test("a failed commit answers with an error and stores nothing")
     func commitFailure() async throws {
         let fixture = try StoreFixture(busyTimeout: .milliseconds(100))
@@ -193,26 +283,73 @@ struct IngestWriterTests {
 
     @Test("shutdown commits what waits and then refuses")
     func shutdownDrains() async throws {
-        let fixture = try StoreFixture()
+        // Everything is queued behind a held write lock before shutdown starts, so all of it must be committed by
+        // the draining shutdown, not before it.
+        let fixture = try StoreFixture(busyTimeout: .seconds(120))
         let writer = fixture.writer
+        let lock = try SQLiteWriteLock(path: fixture.store.path)
         let submissions = (0..<30).map { index in
             Task { await writer.submit(Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "s\(index)"))) }
         }
-        try await Task.sleep(for: .milliseconds(20))
-        writer.shutdown()
+        try await waitUntil { writer.committingCount + writer.pendingCount == 30 }
+        let stopped = Thread.detachedShutdown(of: writer)
+        // Shutdown refuses new work at once while it waits for the 30 to commit (a probe that came before the
+        // shutdown thread got going was queued, and is stored with the others).
+        var queuedBeforeShutdown = 0
+        try await waitUntil {
+            let probe = Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "late\(queuedBeforeShutdown)"))
+            guard case .failure(let error) = writer.submitNow(probe) else {
+                queuedBeforeShutdown += 1
+                return false
+            }
+            return error.reason == "shutting_down"
+        }
+        #expect(!stopped.isSet, "shutdown waits for the queued deliveries")
+        lock.release()
+        try await waitUntil { stopped.isSet }
         var stored = 0
         for task in submissions {
             if case .success = await task.value { stored += 1 }
         }
-        let late = await writer.submit(Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "late")))
-        guard case .failure(let error) = late else {
-            Issue.record("expected shutting down")
-            return
-        }
-        #expect(error.reason == "shutting_down")
-        #expect(try fixture.count("deliveries") == stored)
+        #expect(stored == 30)
+        #expect(try fixture.count("deliveries") == 30 + queuedBeforeShutdown)
         fixture.store.close()
         fixture.directory.remove()
+    }
+}
+
+extension IngestWriter {
+    /// Submits and reports a refusal made at once (queue full, shutting down); `nil` when the delivery was queued.
+    fileprivate func submitNow(_ delivery: PreparedDelivery) -> Result<Void, IngestError>? {
+        let refusal = Mutex<IngestError?>(nil)
+        let answered = Mutex(false)
+        submit(delivery) { result in
+            answered.withLock { $0 = true }
+            if case .failure(let error) = result { refusal.withLock { $0 = error } }
+        }
+        // A refusal calls the completion before `submit` returns.
+        guard answered.withLock({ $0 }), let error = refusal.withLock({ $0 }) else { return nil }
+        return .failure(error)
+    }
+}
+
+/// A flag set once, readable from any thread.
+final class OnceFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
+
+extension Thread {
+    /// Calls the writer's blocking `shutdown()` on a thread of its own; the flag is set when it has returned.
+    fileprivate static func detachedShutdown(of writer: IngestWriter) -> OnceFlag {
+        let flag = OnceFlag()
+        let thread = Thread {
+            writer.shutdown()
+            flag.set()
+        }
+        thread.start()
+        return flag
     }
 }
 

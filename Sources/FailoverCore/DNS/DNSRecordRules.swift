@@ -55,7 +55,10 @@ public struct DNSRecordRules: Sendable, Hashable {
     }
 
     /// The spelling of `target` to send when writing a record of `type` in `zone`.
+    ///
+    /// Addresses are written in their canonical spelling (``IPAddressText``), host names after the provider's rule.
     public func targetForWrite(_ target: String, type: DNSRecordType, zone: DNSZoneName) -> String {
+        if let address = canonicalAddress(target, type: type) { return address }
         guard type.targetIsHostName else { return target }
         var host = target
         while host.hasSuffix(".") { host.removeLast() }
@@ -68,14 +71,22 @@ public struct DNSRecordRules: Sendable, Hashable {
     }
 
     /// The form of a target used for comparison: host names lower-cased without trailing dot (`@` is the zone),
-    /// addresses lower-cased, text as is.
+    /// addresses in their canonical spelling (``IPAddressText``; lower-cased when not an address), text as is.
     public func comparableTarget(_ target: String, type: DNSRecordType, zone: DNSZoneName) -> String {
         if type.targetIsHostName {
             var host = target.lowercased()
             while host.hasSuffix(".") { host.removeLast() }
             return host == "@" ? zone.name : host
         }
-        if type == .a || type == .aaaa { return target.lowercased() }
+        if type == .a || type == .aaaa { return canonicalAddress(target, type: type) ?? target.lowercased() }
         return target
+    }
+
+    private func canonicalAddress(_ target: String, type: DNSRecordType) -> String? {
+        switch type {
+        case .a: return IPAddressText.canonicalIPv4(target)
+        case .aaaa: return IPAddressText.canonicalIPv6(target)
+        default: return nil
+        }
     }
 }

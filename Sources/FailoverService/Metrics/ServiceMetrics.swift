@@ -28,6 +28,7 @@ public final class ServiceMetrics: Sendable {
     /// The webhook outcomes counted in `failoverd_webhook_requests_total{outcome}`.
     public static let webhookOutcomeNames = [
         "accepted", "bad_request", "unauthorized", "payload_too_large", "unsupported_media_type", "unavailable",
+        "failed",
     ]
 
     /// Creates and registers the metrics.

@@ -33,10 +33,14 @@ struct WebhookController: Sendable {
         }
         writer.submit(delivery) { [metrics, logger] result in
             switch result {
-            case .failure(let error):
+            case .failure(let error) where error.isStorageWide:
                 metrics.countWebhook(outcome: "unavailable")
                 responder.respond(
                     HTTPError.serviceUnavailable(error.message, reason: error.reason, retryAfterSeconds: 1).response)
+            case .failure(let error):
+                // This delivery alone failed (the rest of its batch was stored): 500, which Alertmanager retries too.
+                metrics.countWebhook(outcome: "failed")
+                responder.respond(HTTPError.internalServerError(error.message).response)
             case .success(let receipt):
                 metrics.countWebhook(outcome: "accepted")
                 metrics.countTruncated(truncated)

@@ -284,6 +284,12 @@ extension StateStore {
         migrator.registerMigration("v5_definition_digests") { db in
             try db.execute(sql: "ALTER TABLE executions ADD COLUMN definition_digest TEXT")
         }
+        // Readiness (issue 10): while storing webhooks fails, the readiness probe writes and removes filler here,
+        // as much as a webhook writes, so that it fails exactly while a full disk refuses webhooks (a one-row
+        // heartbeat still commits then). Empty outside a probe's transaction.
+        migrator.registerMigration("v6_readiness_headroom") { db in
+            try db.execute(sql: "CREATE TABLE readiness_headroom (id INTEGER PRIMARY KEY, filler BLOB NOT NULL)")
+        }
         return migrator
     }
 }

@@ -66,6 +66,16 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// The background checkpoint connection's `PRAGMA synchronous` level (2 is FULL: the database file is synced
+    /// before the write-ahead log starts over).
+    public func checkpointerSynchronousLevel() throws(StoreError) -> Int {
+        do {
+            return try checkpointer.synchronousLevel()
+        } catch {
+            throw .queryFailed(String(describing: error))
+        }
+    }
+
     /// The schema version applied last (the newest migration's identifier).
     public func schemaVersion() throws(StoreError) -> String? {
         do {

@@ -50,6 +50,9 @@ final class WALCheckpointer: @unchecked Sendable {
         var configuration = Configuration()
         configuration.label = "failoverd-checkpointer"
         configuration.busyMode = .immediateError
+        // A checkpoint overwrites pages of the database file; with FULL it syncs the file before the log may start
+        // over, so a power cut during the copy cannot lose what the log held.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         connection = try DatabaseQueue(path: path, configuration: configuration)
         self.pollInterval =
             Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
@@ -57,6 +60,11 @@ final class WALCheckpointer: @unchecked Sendable {
         let thread = Thread { [self] in run() }
         thread.name = "failoverd-wal-checkpointer"
         thread.start()
+    }
+
+    /// The checkpoint connection's `PRAGMA synchronous` level (2 is FULL).
+    func synchronousLevel() throws -> Int {
+        try connection.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Stops the thread and closes its connection; returns when both are done.

@@ -1,9 +1,11 @@
-/// Why a webhook was not committed. Every case is transient: the sender should retry (the service answers 503).
+/// Why a webhook was not committed. The sender should retry: the service answers 503 when the storage refused
+/// (``isStorageWide``), 500 when this delivery alone failed.
 public struct IngestError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case overloaded
         case shuttingDown
         case commitFailed
+        case deliveryFailed
     }
 
     private let code: Code
@@ -28,12 +30,22 @@ public struct IngestError: Error, Sendable, CustomStringConvertible {
         .init(.commitFailed, "the webhook could not be stored durably: \(reason)")
     }
 
+    /// This delivery could not be stored (its own statements failed; the rest of its batch was stored); nothing of
+    /// it was stored.
+    public static func deliveryFailed(_ reason: String) -> Self {
+        .init(.deliveryFailed, "the webhook could not be stored: \(reason)")
+    }
+
+    /// Whether the storage refused (queue full, stopping, commit failed), rather than this delivery alone.
+    public var isStorageWide: Bool { code != .deliveryFailed }
+
     /// A short machine-readable word for the kind of failure.
     public var reason: String {
         switch code {
         case .overloaded: "overloaded"
         case .shuttingDown: "shutting_down"
         case .commitFailed: "storage_unavailable"
+        case .deliveryFailed: "delivery_failed"
         }
     }
 

@@ -19,6 +19,8 @@ final class IngestStatements {
     private let markReopenPending: Statement
     private let reopenEpisode: Statement
     private let writeHeartbeat: Statement
+    private let insertHeadroom: Statement
+    private let clearHeadroom: Statement
 
     init(_ db: Database) throws {
         self.db = db
@@ -63,6 +65,8 @@ final class IngestStatements {
                     last_delivery_id = ?
                 WHERE id = ?
                 """)
+        insertHeadroom = try db.makeStatement(sql: "INSERT INTO readiness_headroom (filler) VALUES (zeroblob(65536))")
+        clearHeadroom = try db.makeStatement(sql: "DELETE FROM readiness_headroom")
         writeHeartbeat = try db.makeStatement(
             sql: """
                 INSERT INTO service_heartbeat (id, written_at_ms) VALUES (1, ?)
@@ -166,6 +170,13 @@ final class IngestStatements {
                     reopenDueAtMilliseconds: decision.reopenDueAtMilliseconds))
         }
         return IngestReceipt(deliveryID: deliveryID, alerts: outcomes)
+    }
+
+    /// Stores and removes 64 KiB of filler (sixteen pages, more than a webhook writes): it commits only when the
+    /// disk takes a webhook's writes. The removed pages stay on SQLite's free list for the next writes.
+    func fillHeadroom() throws {
+        try run(insertHeadroom)
+        try run(clearHeadroom)
     }
 
     /// Writes the readiness heartbeat.

@@ -8,7 +8,9 @@ import Logging
 /// Requests hand their prepared delivery to ``submit(_:)`` and wait. One dedicated thread takes everything that
 /// is waiting (up to ``IngestSettings``' batch size), applies it in one transaction, commits once (one fsync
 /// for the whole batch) and then answers every waiter. Nobody is answered before the commit has returned, and
-/// a failed commit answers every member of the batch with an error while storing none of them.
+/// a failed commit answers every member of the batch with an error while storing none of them. A delivery that
+/// fails on its own (its statements, not the storage) is rolled back to its savepoint and answered with an error;
+/// the rest of its batch commits.
 ///
 /// The queue is bounded: past `maxPending` waiting deliveries, ``submit(_:)`` fails at once with
 /// ``IngestError/overloaded(pending:)``.
@@ -40,6 +42,13 @@ public final class IngestWriter: @unchecked Sendable {
             if case .transaction = self { return true }
             return false
         }
+
+        /// Whether committing it proves (or its failure disproves) that webhooks can be stored: a delivery, or an
+        /// engine transaction (audit appends and rows like a webhook's), not a bare heartbeat.
+        var writesLikeAWebhook: Bool {
+            if case .probe = self { return false }
+            return true
+        }
     }
 
     private let store: StateStore
@@ -60,6 +69,9 @@ public final class IngestWriter: @unchecked Sendable {
     // Appends audit events in the same transactions (the writer connection is the log's only routine writer).
     private var audit: AuditWriter?
     private var accepting = true
+    /// Why the last webhook batch or engine transaction failed for the storage's sake, until a commit of either
+    /// succeeds, or a readiness probe stores as much as a webhook would.
+    private var storageFault: String?
     private var running = false
     private var stopped = false
 
@@ -85,6 +97,13 @@ public final class IngestWriter: @unchecked Sendable {
         let thread = Thread { [self] in run() }
         thread.name = "failoverd-ingest-writer"
         thread.start()
+    }
+
+    /// Why storing webhooks failed last, while it still does (see ``probe()``); `nil` when it works.
+    public var currentStorageFault: String? {
+        condition.lock()
+        defer { condition.unlock() }
+        return storageFault
     }
 
     /// Deliveries waiting for a commit right now.
@@ -117,6 +136,11 @@ public final class IngestWriter: @unchecked Sendable {
     }
 
     /// Commits a heartbeat through the writer: succeeds only when the database takes writes.
+    ///
+    /// A heartbeat rewrites one small row, which a full disk still takes: while the last webhook batch or engine
+    /// transaction failed for the storage's sake (disk full, I/O error, locked, read-only), the probe also stores
+    /// and removes 64 KiB of filler in the same transaction, more than a webhook writes, and succeeds only when
+    /// that commits (which clears the fault).
     public func probe() async -> Result<Void, IngestError> {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         return await withCheckedContinuation { continuation in
@@ -215,13 +239,17 @@ public final class IngestWriter: @unchecked Sendable {
     private func commit(_ batch: [Work]) -> (arrivedMeanwhile: Bool, scheduled: Bool) {
         let clock = ContinuousClock()
         let started = clock.now
-        var receipts: [IngestReceipt?] = []
+        var receipts: [Result<IngestReceipt, IngestError>?] = []
         var transitions: [EpisodeTransition] = []
         var scheduled = false
         let outcome: Result<Void, IngestError>
         let settings = policy.settings
         // The writer connection is held for the whole closure, so nothing else commits while synchronous is NORMAL.
         let durable = if batch.count == 1, case .transaction(_, _, let durable) = batch[0] { durable } else { true }
+        condition.lock()
+        let faultBefore = storageFault
+        condition.unlock()
+        var storageFailure: String?
         do {
             try store.pool.writeWithoutTransaction { db in
                 if !durable { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
@@ -237,14 +265,32 @@ public final class IngestWriter: @unchecked Sendable {
                     for work in batch {
                         switch work {
                         case .delivery(let delivery, _):
-                            var receipt = try statements.apply(delivery, reopenWindow: settings.reopenWindow)
-                            try Self.recordAudit(of: delivery, receipt, with: audit, in: db)
-                            try Self.planRunbooks(for: delivery, &receipt, settings: settings, audit: audit, in: db)
+                            // A savepoint per delivery: one that fails (a constraint, a statement error) is rolled
+                            // back and answered alone; the rest of the batch commits.
+                            var stored: IngestReceipt?
+                            do {
+                                try db.inSavepoint {
+                                    var receipt = try statements.apply(delivery, reopenWindow: settings.reopenWindow)
+                                    try Self.recordAudit(of: delivery, receipt, with: audit, in: db)
+                                    try Self.planRunbooks(
+                                        for: delivery, &receipt, settings: settings, audit: audit, in: db)
+                                    stored = receipt
+                                    return .commit
+                                }
+                            } catch let error where db.isInsideTransaction && !Self.failsEveryDelivery(error) {
+                                logger.error(
+                                    "one webhook of the batch could not be stored; the others are",
+                                    metadata: ["receiver": "\(delivery.receiver)", "error": "\(error)"])
+                                receipts.append(.failure(.deliveryFailed(Self.describe(error))))
+                                continue
+                            }
+                            guard let receipt = stored else { continue }
                             scheduled = scheduled || !receipt.scheduledExecutions.isEmpty
                             transitions.append(contentsOf: receipt.alerts.map(\.transition))
-                            receipts.append(receipt)
+                            receipts.append(.success(receipt))
                         case .probe(let now, _):
                             try statements.heartbeat(at: now)
+                            if faultBefore != nil { try statements.fillHeadroom() }
                             receipts.append(nil)
                         case .transaction(let body, _, _):
                             // No wake-up: the engine's own transactions are followed by its claims in the same pass,
@@ -264,10 +310,18 @@ public final class IngestWriter: @unchecked Sendable {
                     : "ingest commit failed; answering the batch with 503",
                 metadata: ["deliveries": "\(batch.count)", "error": "\(error)"])
             outcome = .failure(.commitFailed(Self.describe(error)))
+            // An engine transaction's own refusal (a lost claim) says nothing about the storage.
+            if !batch[0].isTransaction || Self.failsEveryDelivery(error) { storageFailure = Self.describe(error) }
         }
         // Looked at before answering: answered callers may submit again at once.
         condition.lock()
         let arrivedMeanwhile = !pending.isEmpty
+        if let storageFailure, batch.contains(where: \.writesLikeAWebhook) || faultBefore != nil {
+            storageFault = storageFailure
+        } else if case .success = outcome, batch.contains(where: \.writesLikeAWebhook) || faultBefore != nil {
+            // A probe with a fault on record stored its filler: the storage takes a webhook's writes again.
+            storageFault = nil
+        }
         condition.unlock()
         if batch.count == 1, batch[0].isTransaction {
             // Engine transactions are not webhook batches: they stay out of the ingest metrics.
@@ -277,7 +331,7 @@ public final class IngestWriter: @unchecked Sendable {
         for (index, work) in batch.enumerated() {
             switch (work, outcome) {
             case (.delivery(_, let completion), .success):
-                completion(.success(receipts[index]!))
+                completion(receipts[index]!)
             case (.delivery(_, let completion), .failure(let error)):
                 completion(.failure(error))
             case (.probe(_, let completion), .success):
@@ -303,6 +357,19 @@ public final class IngestWriter: @unchecked Sendable {
             BatchReport(
                 deliveries: count, committed: committed, duration: duration, transitions: committed ? transitions : []
             ))
+    }
+
+    /// Whether `error` is the storage's, not one delivery's: every other delivery of the batch would meet it too
+    /// (and SQLite may have rolled the whole transaction back already), so the batch fails as one.
+    private static func failsEveryDelivery(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_NOMEM,
+            .SQLITE_CORRUPT, .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_INTERRUPT:
+            return true
+        default:
+            return false
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -29,6 +29,21 @@ struct DNSChangePlanTests {
         #expect(result.description == "no change")
     }
 
+    /// A provider that stores addresses canonically must not make every later run look like a change.
+    @Test func addressesCompareAndAreWrittenCanonically() throws {
+        #expect(try plan([record("1", "2001:db8::20", type: .aaaa)], ["2001:DB8:0:0::0020"], type: .aaaa).isNoOp)
+        #expect(try plan([record("1", "2001:DB8:0::20", type: .aaaa)], ["2001:db8::20"], type: .aaaa).isNoOp)
+        let created = try plan([], ["2001:DB8:0:0::0020"], type: .aaaa)
+        guard case .create(_, _, let target, _) = created.operations.first else {
+            Issue.record("expected a create, got \(created)")
+            return
+        }
+        for rules in [DNSRecordRules.linode, .digitalOcean] {
+            #expect(rules.targetForWrite(target, type: .aaaa, zone: zone) == "2001:db8::20")
+            #expect(rules.targetForWrite("::FFFF:192.0.2.1", type: .aaaa, zone: zone) == "::ffff:192.0.2.1")
+        }
+    }
+
     @Test func differentTargetIsUpdatedInPlace() throws {
         let current = record("1", "192.0.2.1")
         let result = try plan([current], ["198.51.100.5"], ttl: 30)

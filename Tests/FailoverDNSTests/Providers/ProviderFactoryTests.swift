@@ -40,4 +40,24 @@ struct ProviderFactoryTests {
             #expect(error?.isConfigurationError == true, "\(bad)")
         }
     }
+
+    @Test func refusesPlainHTTPOutsideLoopback() throws {
+        let logger = LogRecorder().logger()
+        for remote in [
+            "http://api.linode.com/v4", "http://10.0.0.7:8080", "http://127.1/v4", "http://2130706433",
+            "http://[::2]/v4", "http://[2001:db8::1]", "http://localhost.example.com", "HTTP://api.linode.com",
+        ] {
+            let error = #expect(throws: DNSProviderError.self) {
+                _ = try ProviderFactory.make(account: account(.linode, baseURL: remote), token: "t", logger: logger)
+            }
+            #expect(error?.isConfigurationError == true, "\(remote)")
+            #expect(error?.description.contains("in clear") == true, "\(remote)")
+        }
+        for local in [
+            "http://127.0.0.1:8080", "http://127.9.8.7", "http://localhost:1234/v4", "http://LOCALHOST",
+            "http://fake.localhost", "http://[::1]:9000", "http://[0:0:0:0:0:0:0:1]", "https://api.linode.com/v4",
+        ] {
+            _ = try ProviderFactory.make(account: account(.digitalocean, baseURL: local), token: "t", logger: logger)
+        }
+    }
 }

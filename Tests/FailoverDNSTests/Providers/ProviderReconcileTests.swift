@@ -46,6 +46,25 @@ struct ProviderReconcileTests {
         }
     }
 
+    /// The provider holds `2001:db8::20`; the runbook types `2001:DB8:0:0::0020`: the same address, no write.
+    @Test(arguments: Flavor.allCases)
+    func anAddressTypedAnotherWayIsNoChange(flavor: Flavor) async throws {
+        try await ProviderHarness.run(flavor) { harness in
+            harness.fake.addRecord(zone: "example.com", name: "app", type: "AAAA", target: "2001:db8::20", ttl: 300)
+            let result = try await harness.provider.set(
+                zone: "example.com", name: "app", type: .aaaa,
+                desired: ProviderHarness.desired(["2001:DB8:0:0::0020"], ttl: 300), dryRun: false)
+            #expect(result.isNoOp)
+            #expect(result.verified)
+            #expect(harness.fake.writeRequestCount == 0)
+            let created = try await harness.provider.set(
+                zone: "example.com", name: "api", type: .aaaa,
+                desired: ProviderHarness.desired(["2001:DB8:0:0::0021"], ttl: 300), dryRun: false)
+            #expect(created.verified)
+            #expect(harness.stored("api", "AAAA") == ["2001:db8::21 300"])
+        }
+    }
+
     @Test(arguments: Flavor.allCases)
     func differentTargetIsUpdatedInPlaceWithOnePUT(flavor: Flavor) async throws {
         try await ProviderHarness.run(flavor) { harness in
