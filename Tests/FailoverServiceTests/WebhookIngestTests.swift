@@ -1,9 +1,11 @@
 import FailoverConfig
-import FailoverService
 import FailoverTestSupport
 import Foundation
 import GRDB
+import Synchronization
 import Testing
+
+@testable import FailoverService
 
 @Suite("POST /webhook")
 struct WebhookIngestTests {
@@ -18,6 +20,32 @@ struct WebhookIngestTests {
         let alerts = try #require(body["alerts"] as? [[String: Any]])
         #expect(alerts.map { $0["transition"] as? String } == ["opened", "opened", "opened"])
         // Committed before the answer: another connection sees it at once.
+        #expect(try fixture.count("deliveries") == 1)
+        #expect(try fixture.count("episodes") == 3)
+        await fixture.stop()
+    }
+
+    @Test("the 200 waits for the commit: while the commit cannot finish, no answer; then 200 with the rows there")
+    func answeredOnlyAfterTheCommit() async throws {
+        let fixture = try ServiceFixture(busyTimeout: .seconds(120))
+        let writer = fixture.service.writer
+        let lock = try SQLiteWriteLock(path: fixture.databasePath)
+        let body = try captured("group-of-3-firing")
+        let answered = Mutex(false)
+        let answer = Task {
+            defer { answered.withLock { $0 = true } }
+            return try await fixture.post(body)
+        }
+        // The delivery is inside the writer's transaction, which waits for the lock: a 200 sent before the commit
+        // would have been sent by now.
+        try await PollingDeadline.wait(for: "the delivery in the writer's transaction", within: .seconds(60)) {
+            writer.committingCount == 1 ? true : nil
+        }
+        #expect(!answered.withLock { $0 })
+        #expect(try fixture.count("deliveries") == 0)
+        lock.release()
+        let response = try await answer.value
+        #expect(response.status == 200)
         #expect(try fixture.count("deliveries") == 1)
         #expect(try fixture.count("episodes") == 3)
         await fixture.stop()

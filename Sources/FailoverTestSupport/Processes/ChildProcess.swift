@@ -5,6 +5,10 @@ import Foundation
 #endif
 
 /// A program started by a test, its output captured to a file; stopped by PID.
+///
+/// A test stops it with ``stop(grace:)`` (an `await`, which Swift's `defer` cannot hold); when a failing test
+/// throws before that, the last reference goes away and `deinit` kills the program by its PID and reaps it, so
+/// that no failed run leaves a server behind.
 public final class ChildProcess: @unchecked Sendable {
     private let process = Process()
     /// Where standard output and error go.
@@ -26,6 +30,12 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         try process.run()
+    }
+
+    deinit {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     /// The process id.
