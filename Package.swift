@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "failoverd", targets: ["failoverd"]),
         .executable(name: "failoverd-demo", targets: ["FailoverDemo"]),
+        .executable(name: "failoverd-fuzz", targets: ["FailoverFuzz"]),
         .library(name: "FailoverCore", targets: ["FailoverCore"]),
         .library(name: "FailoverTestSupport", targets: ["FailoverTestSupport"]),
     ],
@@ -180,6 +181,21 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
 
+        // Fuzzing (`make fuzz`): the targets, and one driver binary that runs them under libFuzzer or replays files.
+        .target(
+            name: "FailoverFuzzTargets",
+            dependencies: [
+                "FailoverCore", "FailoverConfig", "FailoverDNS", "FailoverHTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+        .executableTarget(
+            name: "FailoverFuzz",
+            dependencies: ["FailoverFuzzTargets"],
+            swiftSettings: strictConcurrency
+        ),
+
         // Test support, shipped as its own target.
         .target(
             name: "FailoverTestSupport",
@@ -193,6 +209,7 @@ let package = Package(
         ),
 
         .testTarget(name: "FailoverCoreTests", dependencies: ["FailoverCore", "FailoverTestSupport"]),
+        .testTarget(name: "FailoverFuzzTests", dependencies: ["FailoverFuzzTargets", "FailoverTestSupport"]),
         .testTarget(
             name: "FailoverEngineTests",
             dependencies: [

@@ -11,11 +11,12 @@ public enum ProviderFactory {
     /// - Parameters:
     ///   - timing: clocks, sleep and jitter of the retry loop; tests pass instant ones. Default: the real ones.
     ///   - observer: told about every HTTP attempt to the provider's API (metrics).
+    ///   - transport: what carries each attempt; `nil` is libcurl. Fuzzing answers in-process with its own.
     /// - Throws: ``DNSProviderError`` (``DNSProviderError/isConfigurationError``) for an empty token or a base URL
     ///   that is not `https://`, or `http://` to a loopback host (the only place a token may travel in clear).
     public static func make(
         account: ProviderAccountConfiguration, token: String, logger: Logger, timing: HTTPRetryTiming = .system,
-        observer: (any HTTPExchangeObserver)? = nil
+        observer: (any HTTPExchangeObserver)? = nil, transport: (any HTTPTransport)? = nil
     ) throws(DNSProviderError) -> any DNSProvider {
         let bearer = BearerToken(token)
         guard !bearer.isEmpty else {
@@ -41,7 +42,9 @@ public enum ProviderFactory {
             connectTimeout: account.connectTimeout, requestTimeout: account.requestTimeout, caFile: account.caFile,
             retryPolicy: HTTPRetryPolicy(maxAttempts: account.maxAttempts, maxRetryDuration: account.maxRetryDuration),
             timing: timing, observer: observer)
-        let client = HTTPClient(configuration: configuration, logger: logger)
+        let client =
+            transport.map { HTTPClient(configuration: configuration, transport: $0, logger: logger) }
+            ?? HTTPClient(configuration: configuration, logger: logger)
         switch account.kind {
         case .linode:
             return RecordStoreProvider(
