@@ -127,7 +127,7 @@ struct AuditWriterTests {
     func schema() throws {
         let fixture = try AuditStoreFixture()
         defer { fixture.close() }
-        #expect(try fixture.store.schemaVersion() == "v5_definition_digests")
+        #expect(try fixture.store.schemaVersion() == "v6_audit_signed_heads")
         let indexes = try fixture.connection().read { db in
             try String.fetchAll(
                 db,
