@@ -55,8 +55,13 @@ struct ConfigurationLoaderTests {
                 base_url: http://127.0.0.1:8080/
                 request_timeout: 10s
                 max_attempts: 3
+            audit:
+              signing_key_file: token
+              signing_interval: 5m
             """
         let configuration = try ConfigurationLoader.parse(yaml: yaml, source: "full.yml", baseDirectory: directory)
+        #expect(
+            configuration.audit == AuditSettings(signingKeyFile: directory + "/token", signingInterval: .seconds(300)))
         #expect(configuration.server.listenAddress == ListenAddress(host: "::1", port: 9999))
         #expect(configuration.server.maxRequestBodyBytes == 512 * 1024)
         #expect(configuration.server.maxConnections == 64)
@@ -160,6 +165,15 @@ struct ConfigurationLoaderTests {
                 "retention:\n  audit_events: 2h",
                 "2:17: retention.audit_events: 2h is shorter than the minimum of 86400.0 seconds"
             ),
+            (
+                "audit:\n  signing_interval: 500ms",
+                "2:21: audit.signing_interval: 500ms is shorter than the minimum of 1.0 seconds"
+            ),
+            (
+                "audit:\n  signing_key_file: /no/such/key.pem",
+                "2:21: audit.signing_key_file: cannot read /no/such/key.pem"
+            ),
+            ("audit:\n  signing_key: x", "2:16: audit.signing_key: unknown setting"),
             ("server:\n  listen_address: [a", "3:1: invalid YAML: did not find expected ',' or ']'"),
         ])
     func singleMistake(yaml: String, expected: String) {
