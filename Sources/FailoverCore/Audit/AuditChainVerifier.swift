@@ -155,16 +155,9 @@ public struct AuditChainVerifier: Sendable {
         return broken == nil
     }
 
-    /// Checks the anchor and the signed heads at `id`, whose verified hash is `hash`; heads before it lay in the
-    /// pruned prefix.
+    /// Checks the signed heads and then the anchor at `id`, whose verified hash is `hash`; heads before it lay in
+    /// the pruned prefix.
     private mutating func checkWitnesses(at id: Int64, hash: AuditHash) {
-        if let anchor, !anchorChecked, anchor.id <= id {
-            anchorChecked = true
-            if let expected = anchor.hash, expected != hash {
-                broken = AuditChainBreak(id: id, kind: .headMismatch(.anchor))
-                return
-            }
-        }
         while nextHead < heads.count, heads[nextHead].headID <= id {
             let head = heads[nextHead]
             nextHead += 1
@@ -179,6 +172,12 @@ public struct AuditChainVerifier: Sendable {
                 return
             }
             signedHead = head
+        }
+        if let anchor, !anchorChecked, anchor.id <= id {
+            anchorChecked = true
+            if let expected = anchor.hash, expected != hash {
+                broken = AuditChainBreak(id: id, kind: .headMismatch(.anchor))
+            }
         }
     }
 
