@@ -15,6 +15,29 @@ enum AuditPEM {
     /// with no unused bits.
     static let publicKeyPrefix: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00]
 
+    /// The two kinds of key file: their PEM label, the DER before the 32 key bytes, and their name in errors.
+    enum Block {
+        case privateKey
+        case publicKey
+
+        var label: String { self == .privateKey ? "PRIVATE KEY" : "PUBLIC KEY" }
+        var prefix: [UInt8] { self == .privateKey ? privateKeyPrefix : publicKeyPrefix }
+        var kind: String { self == .privateKey ? "private key" : "public key" }
+
+        /// The key in the only block of this kind in `text`: its 32 bytes, given to `make`.
+        func read<Key>(_ text: String, _ make: ([UInt8]) throws -> Key) throws(AuditKeyError) -> Key {
+            let raw = try keyBytes(try der(text, label: label), prefix: prefix, kind: kind)
+            do {
+                return try make(raw)
+            } catch {
+                throw .rejected(String(describing: error))
+            }
+        }
+
+        /// The 32 key bytes as this kind's PEM file.
+        func encode(_ raw: [UInt8]) -> String { AuditPEM.encode(prefix + raw, label: label) }
+    }
+
     /// The DER inside the only `label` block of `text`.
     static func der(_ text: String, label: String) throws(AuditKeyError) -> [UInt8] {
         let begin = "-----BEGIN \(label)-----"

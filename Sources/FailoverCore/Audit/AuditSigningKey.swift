@@ -10,13 +10,8 @@ public struct AuditSigningKey: Sendable {
 
     /// The key in a `PRIVATE KEY` PEM block; any other content is refused.
     public init(pem: String) throws(AuditKeyError) {
-        let der = try AuditPEM.der(pem, label: "PRIVATE KEY")
-        let raw = try AuditPEM.keyBytes(der, prefix: AuditPEM.privateKeyPrefix, kind: "private key")
-        do {
-            try self.init(key: Curve25519.Signing.PrivateKey(rawRepresentation: raw))
-        } catch {
-            throw .rejected(String(describing: error))
-        }
+        self.init(
+            key: try AuditPEM.Block.privateKey.read(pem) { try Curve25519.Signing.PrivateKey(rawRepresentation: $0) })
     }
 
     /// A new random key (tests, and operators who want one without openssl).
@@ -31,7 +26,7 @@ public struct AuditSigningKey: Sendable {
 
     /// The key as PKCS#8 PEM, as openssl writes it.
     public var pemRepresentation: String {
-        AuditPEM.encode(AuditPEM.privateKeyPrefix + raw, label: "PRIVATE KEY")
+        AuditPEM.Block.privateKey.encode(raw)
     }
 
     /// The key id, the public key's (``AuditVerifyingKey/keyID``).

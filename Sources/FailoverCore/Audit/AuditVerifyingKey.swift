@@ -11,13 +11,8 @@ public struct AuditVerifyingKey: Sendable {
 
     /// The key in a `PUBLIC KEY` PEM block; any other content is refused.
     public init(pem: String) throws(AuditKeyError) {
-        let der = try AuditPEM.der(pem, label: "PUBLIC KEY")
-        let raw = try AuditPEM.keyBytes(der, prefix: AuditPEM.publicKeyPrefix, kind: "public key")
-        do {
-            self.init(key: try Curve25519.Signing.PublicKey(rawRepresentation: raw))
-        } catch {
-            throw .rejected(String(describing: error))
-        }
+        self.init(
+            key: try AuditPEM.Block.publicKey.read(pem) { try Curve25519.Signing.PublicKey(rawRepresentation: $0) })
     }
 
     init(key: Curve25519.Signing.PublicKey) {
@@ -30,7 +25,7 @@ public struct AuditVerifyingKey: Sendable {
 
     /// The key as `SubjectPublicKeyInfo` PEM, as `openssl pkey -pubout` writes it.
     public var pemRepresentation: String {
-        AuditPEM.encode(AuditPEM.publicKeyPrefix + raw, label: "PUBLIC KEY")
+        AuditPEM.Block.publicKey.encode(raw)
     }
 
     /// Whether `head` was signed by this key: its key id is this key's and its signature verifies.

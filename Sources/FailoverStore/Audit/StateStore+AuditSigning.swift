@@ -46,25 +46,27 @@ extension StateStore {
     }
 
     static func auditHead(in db: Database) throws -> AuditAnchor? {
-        let statement = try db.cachedStatement(sql: "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
-        defer { sqlite3_reset(handle) }
-        let code = sqlite3_step(handle)
-        if code == SQLITE_DONE { return nil }
-        guard code == SQLITE_ROW else { throw AuditSQLite.error(code, on: db.sqliteConnection) }
-        return AuditAnchor(id: sqlite3_column_int64(handle, 0), hash: AuditSQLite.hash(handle, 1))
+        try firstRow("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1", in: db) { handle in
+            AuditAnchor(id: sqlite3_column_int64(handle, 0), hash: AuditSQLite.hash(handle, 1))
+        }
     }
 
     static func lastSignedAuditHead(in db: Database) throws -> AuditSignedHead? {
-        let statement = try db.cachedStatement(
-            sql: "SELECT \(AuditSQLite.signedHeadColumns) FROM audit_signed_heads ORDER BY id DESC LIMIT 1")
-        let handle = statement.sqliteStatement
+        try firstRow(
+            "SELECT \(AuditSQLite.signedHeadColumns) FROM audit_signed_heads ORDER BY id DESC LIMIT 1", in: db,
+            AuditSQLite.decodeSignedHead)
+    }
+
+    /// The first row of `sql` (no arguments) read by `decode`, `nil` when there is none.
+    private static func firstRow<T>(
+        _ sql: String, in db: Database, _ decode: (OpaquePointer) -> T
+    ) throws -> T? {
+        let handle = try db.cachedStatement(sql: sql).sqliteStatement
         sqlite3_reset(handle)
         defer { sqlite3_reset(handle) }
         let code = sqlite3_step(handle)
         if code == SQLITE_DONE { return nil }
         guard code == SQLITE_ROW else { throw AuditSQLite.error(code, on: db.sqliteConnection) }
-        return AuditSQLite.decodeSignedHead(handle)
+        return decode(handle)
     }
 }
