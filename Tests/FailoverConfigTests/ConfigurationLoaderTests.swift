@@ -21,6 +21,8 @@ struct ConfigurationLoaderTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "s3cret\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+        try AuditSigningKey.generate().pemRepresentation.write(
+            toFile: directory + "/audit.pem", atomically: true, encoding: .utf8)
         let yaml = """
             server:
               listen_address: "[::1]:9999"
@@ -56,12 +58,13 @@ struct ConfigurationLoaderTests {
                 request_timeout: 10s
                 max_attempts: 3
             audit:
-              signing_key_file: token
+              signing_key_file: audit.pem
               signing_interval: 5m
             """
         let configuration = try ConfigurationLoader.parse(yaml: yaml, source: "full.yml", baseDirectory: directory)
         #expect(
-            configuration.audit == AuditSettings(signingKeyFile: directory + "/token", signingInterval: .seconds(300)))
+            configuration.audit
+                == AuditSettings(signingKeyFile: directory + "/audit.pem", signingInterval: .seconds(300)))
         #expect(configuration.server.listenAddress == ListenAddress(host: "::1", port: 9999))
         #expect(configuration.server.maxRequestBodyBytes == 512 * 1024)
         #expect(configuration.server.maxConnections == 64)
@@ -174,6 +177,11 @@ struct ConfigurationLoaderTests {
                 "2:21: audit.signing_key_file: cannot read /no/such/key.pem"
             ),
             ("audit:\n  signing_key: x", "2:16: audit.signing_key: unknown setting"),
+            (
+                "audit:\n  signing_key_file: /etc/hostname",
+                "2:21: audit.signing_key_file: /etc/hostname: not a PEM file with a \"PRIVATE KEY\" block "
+                    + "(as openssl writes it)"
+            ),
             ("server:\n  listen_address: [a", "3:1: invalid YAML: did not find expected ',' or ']'"),
         ])
     func singleMistake(yaml: String, expected: String) {

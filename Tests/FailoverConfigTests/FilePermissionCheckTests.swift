@@ -79,10 +79,11 @@ struct FilePermissionCheckTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for name in [
             "webhook-token", "webhook-password", "read-token", "admin-token", "linode-token", "slack-url",
-            "auth-header", "nested-url", "failback-url", "audit-signing.pem",
+            "auth-header", "nested-url", "failback-url",
         ] {
             try Self.write(directory, name, mode: 0o644)
         }
+        try Self.write(directory, "audit-signing.pem", AuditSigningKey.generate().pemRepresentation, mode: 0o644)
         try Self.write(directory, "fine-token", mode: 0o600)
         let config = try Self.write(
             directory, "failoverd.yml",

@@ -256,7 +256,16 @@ struct NodeReader {
             let path = "audit." + key
             switch key {
             case "signing_key_file":
-                if case .file(let file) = secret(key: key, value, path: path) { audit.signingKeyFile = file }
+                guard case .file(let file) = secret(key: key, value, path: path) else { continue }
+                audit.signingKeyFile = file
+                // Checked here so that check-config says so; the service reads the key again at start.
+                if let data = FileManager.default.contents(atPath: file) {
+                    do {
+                        _ = try AuditSigningKey(pem: String(decoding: data, as: UTF8.self))
+                    } catch {
+                        report(value, path, "\(file): \(error.message)")
+                    }
+                }
             case "signing_interval":
                 if let interval = duration(value, path: path, minimum: .seconds(1)) { audit.signingInterval = interval }
             default: unknownKey(key, value, path: "audit")
