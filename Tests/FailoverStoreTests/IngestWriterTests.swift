@@ -11,7 +11,7 @@ struct IngestWriterTests {
     func migrated() throws {
         let fixture = try StoreFixture()
         defer { fixture.close() }
-        #expect(try fixture.store.schemaVersion() == "v5_definition_digests")
+        #expect(try fixture.store.schemaVersion() == "v6_audit_signed_heads")
         let journal = try fixture.externalConnection().read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode")
         }
         #expect(journal == "wal")
