@@ -6,17 +6,15 @@ import Prometheus
 extension ServiceMetrics {
     /// `failoverd_audit_head_id`: the newest audit event's id, read at each scrape.
     var auditHeadID: Gauge {
-        registry.makeGauge(
-            descriptor: .named(
-                "failoverd_audit_head_id",
-                help: "Id of the newest audit event (the chain head); it never decreases in an untouched log."))
+        gauge(
+            "failoverd_audit_head_id",
+            "Id of the newest audit event (the chain head); it never decreases in an untouched log.")
     }
 
     /// `failoverd_audit_signed_head_id`: the id of the newest signed head, 0 without one.
     var auditSignedHeadID: Gauge {
-        registry.makeGauge(
-            descriptor: .named(
-                "failoverd_audit_signed_head_id",
-                help: "Id of the audit event the newest signed head covers (audit.signing_key_file); 0 without one."))
+        gauge(
+            "failoverd_audit_signed_head_id",
+            "Id of the audit event the newest signed head covers (audit.signing_key_file); 0 without one.")
     }
 }
