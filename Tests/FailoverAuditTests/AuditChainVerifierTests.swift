@@ -103,7 +103,7 @@ struct AuditChainVerifierTests {
         #expect(AuditChainVerifier.verify(moved).firstBreak == AuditChainBreak(id: 6, kind: .reordered(originalID: 5)))
     }
 
-    @Test("a retention checkpoint anchors the chain after a pruned prefix or an interrupted prune")
+    @Test("a retention checkpoint anchors the chain after a pruned prefix (an interrupted prune too), nowhere else")
     func checkpoints() throws {
         var events = Self.chain(10)
         let checkpointDraft = AuditEventDraft(
@@ -125,10 +125,24 @@ struct AuditChainVerifierTests {
         #expect(result.eventCount == 5)
         #expect(result.firstID == 7)
 
-        // Interrupted (pruning runs downwards): 1...2 remain, 3...6 gone.
-        let partial = Array(events.prefix(2) + events.dropFirst(6))
+        // Interrupted (pruning runs upwards): 1...2 gone, 3...6 remain, passed over; the chain goes on from the
+        // declared hash.
+        let partial = Array(events.dropFirst(2))
         #expect(AuditChainVerifier.verify(partial).isIntact)
-        #expect(AuditChainVerifier.verify(partial).eventCount == 7)
+        #expect(AuditChainVerifier.verify(partial).eventCount == 5)
+        #expect(AuditChainVerifier.verify(partial).firstID == 3)
+        // A row awaiting pruning whose hash is not the declared one.
+        var damaged = partial
+        damaged[3].hash = events[0].hash
+        #expect(
+            AuditChainVerifier.verify(damaged).firstBreak
+                == AuditChainBreak(id: 6, kind: .checkpointMismatch(checkpointID: 11)))
+
+        // A checkpoint covers a prefix or nothing: 1...2 remain, 3...6 gone is a break, checkpoint or not.
+        let middle = Array(events.prefix(2) + events.dropFirst(6))
+        #expect(
+            AuditChainVerifier.verify(middle).firstBreak
+                == AuditChainBreak(id: 3, kind: .checkpointNotAtStart(checkpointID: 11, first: 3, last: 6)))
 
         // A gap the checkpoint does not cover is still reported.
         let beyond = Array(events.dropFirst(7))

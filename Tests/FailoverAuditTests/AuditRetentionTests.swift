@@ -74,12 +74,12 @@ struct AuditRetentionTests {
                 == AuditChainBreak(id: 1, kind: .missingEvents(first: 1, last: 31)))
     }
 
-    @Test("an interrupted prune (newest pruned ids deleted first) verifies, and the next run finishes it")
+    @Test("an interrupted prune (oldest ids deleted first) verifies, and the next run finishes it")
     func interruptedPrune() async throws {
         let fixture = try Self.filled()
         defer { fixture.close() }
         let events = try fixture.all()
-        // What a run interrupted after its first batch leaves: the checkpoint, then ids 26...30 deleted.
+        // What a run interrupted after its first batch leaves: the checkpoint, then ids 1...5 deleted.
         try fixture.write { db in
             _ = try AuditWriter().append(
                 AuditEventDraft(
@@ -88,14 +88,41 @@ struct AuditRetentionTests {
                         AuditRetentionCheckpoint.throughIDKey: 30,
                         AuditRetentionCheckpoint.throughHashKey: .string(events[29].hash.hex),
                     ]), in: db)
-            try db.execute(sql: "DELETE FROM audit_events WHERE id BETWEEN 26 AND 30")
+            try db.execute(sql: "DELETE FROM audit_events WHERE id BETWEEN 1 AND 5")
         }
-        #expect(try await fixture.store.verifyAuditLog().description == "intact, 36 events")
+        // 6...30 await pruning and are passed over; 31...41 verify.
+        let interrupted = try await fixture.store.verifyAuditLog(batchSize: 4)
+        #expect(interrupted.description == "intact, 11 events")
+        #expect(interrupted.firstID == 6)
         let report = try await fixture.store.applyRetention(
             AuditRetentionPolicy(deliveryBodyDays: nil, eventDays: 10, batchSize: 10, pause: .zero), now: Self.now)
         #expect(report.eventsPruned == 25)
         #expect(try fixture.all().first?.id == 31)
         #expect(try await fixture.store.verifyAuditLog().description == "intact, 12 events")
+    }
+
+    @Test("a prune deletes from the oldest id up, so an interruption leaves a prefix gap")
+    func pruneOrder() async throws {
+        let fixture = try Self.filled()
+        defer { fixture.close() }
+        let task = Task {
+            try await fixture.store.applyRetention(
+                AuditRetentionPolicy(deliveryBodyDays: nil, eventDays: 10, batchSize: 7, pause: .seconds(30)),
+                now: Self.now)
+        }
+        // Wait for the first batch, then stop the run.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while try fixture.read({ db in try Int64.fetchOne(db, sql: "SELECT min(id) FROM audit_events") }) == 1,
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        task.cancel()
+        // Cancelled in its pause (interrupted) or as the first write returns (GRDB's CancellationError): either way
+        // the first batch is committed and nothing after it.
+        _ = try? await task.value
+        #expect(try fixture.all().map(\.id) == Array(8...41))
+        #expect(try await fixture.store.verifyAuditLog().description == "intact, 11 events")
     }
 
     @Test("webhook bodies older than N days are dropped in batches; digests stay; progress carries over")

@@ -30,6 +30,14 @@ final class AuditStoreFixture: @unchecked Sendable {
         store = try Self.open(directory)
     }
 
+    /// Closes the store, lets `change` do what it likes to the closed file (restore an older copy), and opens it
+    /// again.
+    func restart(changingFile change: (String) throws -> Void) throws {
+        store.close()
+        try change(store.path)
+        store = try Self.open(directory)
+    }
+
     func close() {
         store.close()
         directory.remove()

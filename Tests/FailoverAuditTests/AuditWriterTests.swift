@@ -127,7 +127,7 @@ struct AuditWriterTests {
     func schema() throws {
         let fixture = try AuditStoreFixture()
         defer { fixture.close() }
-        #expect(try fixture.store.schemaVersion() == "v6_readiness_headroom")
+        #expect(try fixture.store.schemaVersion() == "v7_readiness_headroom")
         let indexes = try fixture.connection().read { db in
             try String.fetchAll(
                 db,

@@ -21,6 +21,8 @@ struct ConfigurationLoaderTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "s3cret\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+        try AuditSigningKey.generate().pemRepresentation.write(
+            toFile: directory + "/audit.pem", atomically: true, encoding: .utf8)
         let yaml = """
             server:
               listen_address: "[::1]:9999"
@@ -55,8 +57,14 @@ struct ConfigurationLoaderTests {
                 base_url: http://127.0.0.1:8080/
                 request_timeout: 10s
                 max_attempts: 3
+            audit:
+              signing_key_file: audit.pem
+              signing_interval: 5m
             """
         let configuration = try ConfigurationLoader.parse(yaml: yaml, source: "full.yml", baseDirectory: directory)
+        #expect(
+            configuration.audit
+                == AuditSettings(signingKeyFile: directory + "/audit.pem", signingInterval: .seconds(300)))
         #expect(configuration.server.listenAddress == ListenAddress(host: "::1", port: 9999))
         #expect(configuration.server.maxRequestBodyBytes == 512 * 1024)
         #expect(configuration.server.maxConnections == 64)
@@ -159,6 +167,20 @@ struct ConfigurationLoaderTests {
             (
                 "retention:\n  audit_events: 2h",
                 "2:17: retention.audit_events: 2h is shorter than the minimum of 86400.0 seconds"
+            ),
+            (
+                "audit:\n  signing_interval: 500ms",
+                "2:21: audit.signing_interval: 500ms is shorter than the minimum of 1.0 seconds"
+            ),
+            (
+                "audit:\n  signing_key_file: /no/such/key.pem",
+                "2:21: audit.signing_key_file: cannot read /no/such/key.pem"
+            ),
+            ("audit:\n  signing_key: x", "2:16: audit.signing_key: unknown setting"),
+            (
+                "audit:\n  signing_key_file: /etc/hostname",
+                "2:21: audit.signing_key_file: /etc/hostname: not a PEM file with a \"PRIVATE KEY\" block "
+                    + "(as openssl writes it)"
             ),
             ("server:\n  listen_address: [a", "3:1: invalid YAML: did not find expected ',' or ']'"),
         ])

@@ -83,6 +83,7 @@ struct FilePermissionCheckTests {
         ] {
             try Self.write(directory, name, mode: 0o644)
         }
+        try Self.write(directory, "audit-signing.pem", AuditSigningKey.generate().pemRepresentation, mode: 0o644)
         try Self.write(directory, "fine-token", mode: 0o600)
         let config = try Self.write(
             directory, "failoverd.yml",
@@ -110,6 +111,8 @@ struct FilePermissionCheckTests {
                   mode: manual
                   steps:
                     - http: {url_file: failback-url}
+            audit:
+              signing_key_file: audit-signing.pem
             """, mode: 0o664)
         let configuration = try ConfigurationLoader.load(path: config)
         let problems = FilePermissionCheck.problems(configurationFile: config, configuration: configuration)
@@ -120,6 +123,7 @@ struct FilePermissionCheckTests {
                 "providers.linode-main.token_file", "runbooks.app.steps[0].http.url_file",
                 "runbooks.app.steps[0].http.header_files.Authorization",
                 "runbooks.app.steps[1].parallel[1].http.url_file", "runbooks.app.failback.steps[0].http.url_file",
+                "audit.signing_key_file",
             ])
         #expect(
             problems.first?.description
@@ -132,7 +136,7 @@ struct FilePermissionCheckTests {
         for name in ["failoverd.yml", "webhook-token", "webhook-password", "read-token", "admin-token"] {
             try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: directory + "/" + name)
         }
-        for name in ["linode-token", "slack-url", "auth-header", "nested-url", "failback-url"] {
+        for name in ["linode-token", "slack-url", "auth-header", "nested-url", "failback-url", "audit-signing.pem"] {
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory + "/" + name)
         }
         #expect(FilePermissionCheck.problems(configurationFile: config, configuration: configuration).isEmpty)

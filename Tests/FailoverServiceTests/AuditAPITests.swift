@@ -1,5 +1,7 @@
 import FailoverConfig
+import FailoverCore
 import FailoverService
+import FailoverStore
 import FailoverTestSupport
 import Foundation
 import GRDB
@@ -188,5 +190,85 @@ struct RetentionServiceTests {
         let verify = try await TestHTTP.send(port: second.port, "GET", "/api/v1/audit/verify").json()
         #expect(verify["intact"] as? Bool == true)
         await second.shutdown()
+    }
+}
+
+/// The chain head published outside the database, and signed with `audit.signing_key_file`.
+@Suite("Operator API: the audit chain head, published and signed")
+struct AuditHeadTests {
+    /// Polls `condition` until it holds or 20 s pass.
+    static func waitFor(_ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try condition()
+    }
+
+    static func headLines(_ logs: InMemoryLogHandler.Store, at moment: String) -> [[String: String]] {
+        logs.all.filter { $0.message == "audit chain head" && $0.metadata["at"] == moment }.map(\.metadata)
+    }
+
+    @Test("the head is logged at start and stop, on /metrics and in verify; signed periodically and at stop")
+    func publishedAndSigned() async throws {
+        let keys = try TemporaryDirectory()
+        defer { keys.remove() }
+        let key = AuditSigningKey.generate()
+        let keyFile = keys.file("audit-signing.pem")
+        FileManager.default.createFile(
+            atPath: keyFile, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
+        let fixture = try ServiceFixture(configure: { configuration in
+            configuration.audit = AuditSettings(signingKeyFile: keyFile, signingInterval: .seconds(1))
+        })
+        defer { fixture.directory.remove() }
+        await fixture.service.recordStarted()
+        let started = try #require(Self.headLines(fixture.logs, at: "start").first)
+        #expect(started["head_id"] == "1")
+        #expect(started["head_hash"]?.count == 64)
+        #expect(try await Self.waitFor { try fixture.count("audit_signed_heads") >= 1 }, "signed at start")
+
+        let verify = try await fixture.get("/api/v1/audit/verify").json()
+        let head = try #require(verify["head"] as? [String: Any])
+        #expect(head["id"] as? Int == 1)
+        #expect(head["hash"] as? String == started["head_hash"])
+        let anchor = "1:\(started["head_hash"]!)"
+        #expect(try await fixture.get("/api/v1/audit/verify?anchor=\(anchor)").json()["intact"] as? Bool == true)
+        let wrong = try await fixture.get("/api/v1/audit/verify?anchor=1:\(String(repeating: "0", count: 64))").json()
+        #expect(wrong["intact"] as? Bool == false)
+        #expect((wrong["break"] as? [String: Any])?["kind"] as? String == "anchor_mismatch")
+        let bad = try await fixture.get("/api/v1/audit/verify?anchor=1:xyz")
+        #expect(bad.status == 400)
+        #expect(bad.text.contains("is not ID:HASH"), "\(bad.text as String)")
+        #expect(bad.header("Content-Type")?.hasPrefix("application/json") == true)
+
+        let metrics = try await fixture.get("/metrics").text
+        #expect(
+            metrics.contains("\nfailoverd_audit_head_id 1.0\n") || metrics.contains("\nfailoverd_audit_head_id 1\n"))
+        #expect(metrics.contains("\nfailoverd_audit_signed_head_id 1"), "\(metrics)")
+
+        await fixture.service.shutdown(gracePeriod: .seconds(5))
+        let stopped = try #require(Self.headLines(fixture.logs, at: "stop").first)
+        #expect(stopped["head_id"] == "2", "service.stopped is the head")
+        let store = try ReadOnlyStateStore(path: fixture.databasePath)
+        defer { store.close() }
+        let proven = try await store.verifyAuditLog(publicKeys: [key.verifyingKey])
+        #expect(proven.isIntact)
+        #expect(proven.signedHead?.headID == 2, "signed at stop, after service.stopped")
+        #expect(proven.head?.description == "2:\(stopped["head_hash"]!)")
+    }
+
+    @Test("a signing key file that is not an Ed25519 private key stops the service from starting, clearly")
+    func badKey() throws {
+        let keys = try TemporaryDirectory()
+        defer { keys.remove() }
+        let keyFile = keys.file("audit-signing.pem")
+        FileManager.default.createFile(
+            atPath: keyFile, contents: Data(AuditSigningKey.generate().verifyingKey.pemRepresentation.utf8))
+        #expect {
+            _ = try ServiceFixture(configure: { configuration in configuration.audit.signingKeyFile = keyFile })
+        } throws: { error in
+            "\(error)".contains("audit.signing_key_file: \(keyFile): not a PEM file with a \"PRIVATE KEY\" block")
+        }
     }
 }

@@ -88,6 +88,7 @@ struct NodeReader {
             case "providers": configuration.providers = readProviders(value)
             case "runbooks": configuration.runbooks = RunbookCatalog(readRunbooks(value))
             case "engine": readEngine(value, into: &configuration.engine)
+            case "audit": readAudit(value, into: &configuration.audit)
             default: unknownKey(key, value, path: "")
             }
         }
@@ -245,6 +246,29 @@ struct NodeReader {
             case "interval":
                 if let value = duration(value, path: path, minimum: .seconds(1)) { retention.interval = value }
             default: unknownKey(key, value, path: "retention")
+            }
+        }
+    }
+
+    private mutating func readAudit(_ node: Node, into audit: inout AuditSettings) {
+        guard let entries = mapping(node, path: "audit") else { return }
+        for (key, value) in entries {
+            let path = "audit." + key
+            switch key {
+            case "signing_key_file":
+                guard case .file(let file) = secret(key: key, value, path: path) else { continue }
+                audit.signingKeyFile = file
+                // Checked here so that check-config says so; the service reads the key again at start.
+                if let data = FileManager.default.contents(atPath: file) {
+                    do {
+                        _ = try AuditSigningKey(pem: String(decoding: data, as: UTF8.self))
+                    } catch {
+                        report(value, path, "\(file): \(error.message)")
+                    }
+                }
+            case "signing_interval":
+                if let interval = duration(value, path: path, minimum: .seconds(1)) { audit.signingInterval = interval }
+            default: unknownKey(key, value, path: "audit")
             }
         }
     }

@@ -74,7 +74,7 @@ public struct FilePermissionProblem: Sendable, Hashable, CustomStringConvertible
 }
 
 /// Checks the modes of the configuration file and of every secret file it names (`*_file` settings: bearer
-/// tokens, basic-auth passwords, provider tokens, `url_file` and `header_files` of `http` steps).
+/// tokens, basic-auth passwords, provider tokens, the audit signing key, `url_file` and `header_files` of `http` steps).
 ///
 /// `failoverd serve` refuses to start on a problem (unless `--config.allow-insecure-permissions`), and
 /// `failoverd check-config` reports each as a warning. A file that cannot be examined is left to the loader,
@@ -126,6 +126,7 @@ public enum FilePermissionCheck {
             files += stepFiles(runbook.steps, path: prefix + "steps")
             files += stepFiles(runbook.failback.steps, path: prefix + "failback.steps")
         }
+        if let key = configuration.audit.signingKeyFile { files.append((key, "audit.signing_key_file")) }
         return files
     }
 

@@ -16,6 +16,8 @@ public struct FailoverConfiguration: Sendable, Hashable {
     public var runbooks: RunbookCatalog
     /// How runbooks run.
     public var engine: EngineSettings
+    /// Signing the audit chain's head.
+    public var audit: AuditSettings
     /// Things that are allowed but probably wrong (`failoverd check-config` prints them; the service logs them).
     public var warnings: [ConfigurationProblem]
 
@@ -23,8 +25,10 @@ public struct FailoverConfiguration: Sendable, Hashable {
     public init(
         server: ServerSettings = .init(), storage: StorageSettings = .init(), ingest: IngestSettings = .init(),
         retention: RetentionSettings = .init(), providers: [ProviderAccountConfiguration] = [],
-        runbooks: RunbookCatalog = .empty, engine: EngineSettings = .init(), warnings: [ConfigurationProblem] = []
+        runbooks: RunbookCatalog = .empty, engine: EngineSettings = .init(), audit: AuditSettings = .init(),
+        warnings: [ConfigurationProblem] = []
     ) {
+        self.audit = audit
         self.runbooks = runbooks
         self.engine = engine
         self.warnings = warnings

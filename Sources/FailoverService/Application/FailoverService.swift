@@ -18,7 +18,7 @@ import Synchronization
 /// ``run()`` (a swift-service-lifecycle `Service`) starts, waits for the graceful shutdown and stops;
 /// ``shutdown()`` stops in the reverse order: the HTTP server (no new webhooks; those in flight answered), the
 /// engine (running executions stop at a step boundary and give up their claims), the writer (waiting commits
-/// done), the database (checkpointed, closed).
+/// done), `service.stopped`, the last signed head, the head logged, the database (checkpointed, closed).
 public final class FailoverService: Sendable {
     /// The configuration the service runs on.
     public let configuration: FailoverConfiguration
@@ -44,6 +44,8 @@ public final class FailoverService: Sendable {
     /// The configuration in force (the last one loaded successfully) and the reload bookkeeping.
     let reloads: Mutex<ReloadState>
     private let retention = Mutex<Task<Void, Never>?>(nil)
+    /// Signs the audit chain's head, with `audit.signing_key_file`.
+    let signer: AuditHeadSigner?
 
     /// Prepares the service: resolves secrets, opens and migrates the database, builds the routes.
     ///
@@ -77,11 +79,19 @@ public final class FailoverService: Sendable {
             directory = try ProviderDirectory(
                 accounts: configuration.providers, secrets: secrets, metrics: metrics, logger: logger)
         }
+        let signingKey = try Self.signingKey(configuration.audit)
+        let store: StateStore
         do {
             store = try StateStore(
                 path: configuration.storage.path, busyTimeout: configuration.storage.busyTimeout, logger: logger)
         } catch {
             throw .storage(error.message)
+        }
+        self.store = store
+        signer = signingKey.map { key in
+            AuditHeadSigner(
+                key: key, store: store, interval: configuration.audit.signingInterval, logger: logger,
+                metrics: metrics)
         }
         let policy = RunbookPolicy(
             RunbookPolicy.Settings(
@@ -192,19 +202,45 @@ public final class FailoverService: Sendable {
         }
     }
 
+    /// The key of `audit.signing_key_file`, `nil` without one.
+    static func signingKey(_ settings: AuditSettings) throws(ServiceError) -> AuditSigningKey? {
+        guard let path = settings.signingKeyFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .secret("audit.signing_key_file: cannot read \(path)")
+        }
+        do {
+            return try AuditSigningKey(pem: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw .secret("audit.signing_key_file: \(path): \(error.message)")
+        }
+    }
+
     /// Records a service lifecycle event; a failure is logged, never fatal.
+    @discardableResult
     func recordLifecycle(
         _ type: AuditEventType, actor: String = "failoverd", outcome: AuditOutcome = .success, detail: AuditDetail
-    ) async {
+    ) async -> AuditEvent? {
         let draft = AuditEventDraft(
             type: type, actor: actor, recordedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
             outcome: outcome,
             detail: detail)
         do {
-            _ = try await store.appendAuditEvent(draft)
+            return try await store.appendAuditEvent(draft)
         } catch {
             logger.warning("cannot record \(type.rawValue) in the audit log", metadata: ["error": "\(error.message)"])
+            return nil
         }
+    }
+
+    /// Logs the audit chain's head (one line, `head_id` and `head_hash`): published outside the database, it is
+    /// an anchor for `failoverd audit verify --anchor ID:HASH`.
+    func logAuditHead(_ moment: String, head: AuditAnchor?) async {
+        var known = head
+        if known == nil { known = try? await store.auditHead() }
+        guard let known else { return }
+        logger.notice(
+            "audit chain head",
+            metadata: ["at": "\(moment)", "head_id": "\(known.id)", "head_hash": "\(known.hash?.hex ?? "")"])
     }
 
     /// Records `config.loaded` (with the file's SHA-256) when a file was read, then `service.started`, in the
@@ -218,13 +254,14 @@ public final class FailoverService: Sendable {
                     "sha256": .string(SHA256.hash(data: bytes).hexadecimal),
                 ])
         }
-        await recordLifecycle(
+        let started = await recordLifecycle(
             .serviceStarted,
             detail: [
                 "version": .string(FailoverdBuild.version),
                 "listen": .string("\(configuration.server.listenAddress.host):\(server.port)"),
                 "storage": .string(configuration.storage.path),
             ])
+        await logAuditHead("start", head: started.map { AuditAnchor(id: $0.id, hash: $0.hash) })
     }
 
     /// Prunes old webhook bodies and audit events every `retention.interval`, in small batches.
@@ -267,6 +304,7 @@ public final class FailoverService: Sendable {
             throw .listen(error.message)
         }
         startRetention()
+        signer?.start()
         engine.start()
         logger.info(
             "failoverd started",
@@ -291,7 +329,9 @@ public final class FailoverService: Sendable {
             await task.value
         }
         writer.shutdown()
-        await recordLifecycle(.serviceStopped, detail: ["version": .string(FailoverdBuild.version)])
+        let stopped = await recordLifecycle(.serviceStopped, detail: ["version": .string(FailoverdBuild.version)])
+        await signer?.stop()
+        await logAuditHead("stop", head: stopped.map { AuditAnchor(id: $0.id, hash: $0.hash) })
         store.close()
         logger.info("failoverd stopped")
     }

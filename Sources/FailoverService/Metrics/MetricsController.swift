@@ -25,6 +25,8 @@ struct MetricsController: Sendable {
             metrics.episodesResolved.set(Double(counts[.resolved] ?? 0))
         }
         metrics.process.update()
+        if let head = try? await store.auditHead() { metrics.auditHeadID.set(Double(head.id)) }
+        if let signed = try? await store.lastSignedAuditHead() { metrics.auditSignedHeadID.set(Double(signed.headID)) }
         let configured = policy.settings.catalog.runbooks.map(\.name)
         if let gauges = try? await store.runbookGauges(
             configured: configured, now: Int64(Date().timeIntervalSince1970 * 1000))

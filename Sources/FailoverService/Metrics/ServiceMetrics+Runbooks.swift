@@ -49,7 +49,8 @@ extension ServiceMetrics {
             .set(Double(gauges.databaseBytes))
     }
 
-    private func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Gauge {
+    /// The gauge `name` with `labels`, registered on first use.
+    func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
         registry.makeGauge(descriptor: .named(name, help: help), labels: labels)
     }
 

@@ -88,6 +88,8 @@ public final class ServiceMetrics: Sendable {
         ).set(Date().timeIntervalSince1970)
         process = ProcessMetrics(registry: registry)
         lastReloadSuccessful.set(1.0)
+        auditHeadID.set(Double(0))
+        auditSignedHeadID.set(Double(0))
         lastReloadSuccess.set(Date().timeIntervalSince1970)
     }
 

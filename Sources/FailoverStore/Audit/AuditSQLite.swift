@@ -11,7 +11,7 @@ enum AuditSQLite {
         detail, hash
         """
 
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     static func bind(_ value: Int64?, at index: Int32, of statement: OpaquePointer) {
         if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }

@@ -7,9 +7,10 @@ extension StateStore {
     ///
     /// Before deleting anything it records one ``AuditEventType/retentionCheckpoint`` event that declares the
     /// plan: delivery bodies through which delivery id, events through which id and that event's hash (see
-    /// ``AuditRetentionCheckpoint``). Then it deletes events from the newest pruned id downwards, so that an
-    /// interrupted run leaves a gap the checkpoint covers and the chain verifies at every moment, and clears
-    /// bodies from the oldest upwards, remembering its progress so that the next run starts where this one
+    /// ``AuditRetentionCheckpoint``). Then it deletes events from the oldest upwards, so that the events gone are
+    /// always a prefix of the log (the only gap verification accepts behind a checkpoint: an interrupted run leaves
+    /// rows up to the declared id that verification passes over, and the chain verifies at every moment), and
+    /// clears bodies from the oldest upwards, remembering its progress so that the next run starts where this one
     /// stopped. Pruning stops at the first event or delivery that is not old enough (time never decreases
     /// along audit ids; for deliveries a body whose clock went back is kept).
     ///
@@ -26,15 +27,15 @@ extension StateStore {
                 AuditEventDraft(
                     type: .retentionCheckpoint, actor: actor, recordedAtMilliseconds: now, detail: plan.detail))
             if let events = plan.events {
-                var upper = events.throughID
-                while upper >= events.fromID {
-                    let lower = max(events.fromID, upper - batchSize + 1)
-                    report.eventsPruned += try await pool.write { [upper] db in
+                var lower = events.fromID
+                while lower <= events.throughID {
+                    let upper = min(events.throughID, lower + batchSize - 1)
+                    report.eventsPruned += try await pool.write { [lower] db in
                         try db.execute(
                             sql: "DELETE FROM audit_events WHERE id BETWEEN ? AND ?", arguments: [lower, upper])
                         return db.changesCount
                     }
-                    upper = lower - 1
+                    lower = upper + 1
                     if await Self.pauseOrStop(policy.pause) {
                         report.interrupted = true
                         return report

@@ -8,7 +8,11 @@ extension StateStore {
     /// held up and memory stays flat); events appended after the walk started are left for the next run. The
     /// retention checkpoints are read first, because they come after the events they account for. The walk is
     /// the one every reader shares (`DatabaseReader.auditChainVerification`), the read-only store's included.
-    public func verifyAuditLog(batchSize: Int = 20_000) async throws(StoreError) -> AuditVerification {
-        try await pool.auditChainVerification(batchSize: batchSize)
+    /// An `anchor` must be reached with its hash; with `publicKeys`, every signed head must verify and be reached
+    /// with its hash, and there must be one.
+    public func verifyAuditLog(
+        batchSize: Int = 20_000, anchor: AuditAnchor? = nil, publicKeys: [AuditVerifyingKey] = []
+    ) async throws(StoreError) -> AuditVerification {
+        try await pool.auditChainVerification(batchSize: batchSize, anchor: anchor, publicKeys: publicKeys)
     }
 }

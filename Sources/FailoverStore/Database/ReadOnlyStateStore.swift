@@ -81,9 +81,13 @@ public final class ReadOnlyStateStore: Sendable {
         try await queue.auditEventPage(query)
     }
 
-    /// Walks the audit chain in id order and reports "intact, N events" or the first broken link.
-    public func verifyAuditLog(batchSize: Int = 20_000) async throws(StoreError) -> AuditVerification {
-        try await queue.auditChainVerification(batchSize: batchSize)
+    /// Walks the audit chain in id order and reports "intact, N events" or the first broken link; an `anchor`
+    /// and signed heads (with `publicKeys`) are checked as ``StateStore/verifyAuditLog(batchSize:anchor:publicKeys:)``
+    /// checks them.
+    public func verifyAuditLog(
+        batchSize: Int = 20_000, anchor: AuditAnchor? = nil, publicKeys: [AuditVerifyingKey] = []
+    ) async throws(StoreError) -> AuditVerification {
+        try await queue.auditChainVerification(batchSize: batchSize, anchor: anchor, publicKeys: publicKeys)
     }
 
     /// Closes the connection. Call once, when done reading.

@@ -284,10 +284,28 @@ extension StateStore {
         migrator.registerMigration("v5_definition_digests") { db in
             try db.execute(sql: "ALTER TABLE executions ADD COLUMN definition_digest TEXT")
         }
+        // Signed chain heads (issue 10): with `audit.signing_key_file` the service signs the audit chain's head
+        // periodically and at stop. Kept beside the chain, not in it: a head is a statement about the chain, and
+        // signing the head must not move it. Deleting rows here only takes away proof: `audit verify
+        // --public-key` needs at least one, and the log and metrics carry the head outside the file.
+        migrator.registerMigration("v6_audit_signed_heads") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_signed_heads (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        head_id INTEGER NOT NULL,
+                        head_hash BLOB NOT NULL,
+                        signed_at_ms INTEGER NOT NULL,
+                        key_id TEXT NOT NULL,
+                        signature BLOB NOT NULL
+                    );
+                    CREATE INDEX audit_signed_heads_head ON audit_signed_heads (head_id, id);
+                    """)
+        }
         // Readiness (issue 10): while storing webhooks fails, the readiness probe writes and removes filler here,
         // as much as a webhook writes, so that it fails exactly while a full disk refuses webhooks (a one-row
         // heartbeat still commits then). Empty outside a probe's transaction.
-        migrator.registerMigration("v6_readiness_headroom") { db in
+        migrator.registerMigration("v7_readiness_headroom") { db in
             try db.execute(sql: "CREATE TABLE readiness_headroom (id INTEGER PRIMARY KEY, filler BLOB NOT NULL)")
         }
         return migrator

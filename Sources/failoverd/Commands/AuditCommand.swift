@@ -151,27 +151,99 @@ struct AuditCommand: AsyncParsableCommand {
     /// `failoverd audit verify`: walks the hash chain; exit 0 when intact, 1 at the first broken link.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the audit trail's hash chain: intact, or the first broken link.")
+            abstract: "Check the audit trail's hash chain: intact, or the first broken link.",
+            discussion: """
+                Prints the verdict and the chain head as ID:HASH: keep it off the database host and give it back \
+                as --anchor later. With --public-key, every signed head must verify and the chain must reach \
+                each one's hash, which proves the log up to the newest signed head without the private key.
+                """)
 
         @OptionGroup var source: Source
 
+        @Option(
+            name: .customLong("public-key"),
+            help: """
+                The Ed25519 public key of audit.signing_key_file, as `openssl pkey -pubout` writes it (PEM); \
+                repeat it for heads signed with an earlier key. Needs the database file, not --url.
+                """)
+        var publicKeys: [String] = []
+
+        @Option(
+            help: """
+                A head saved earlier (ID:HASH from verify, the log line at start or stop; or a bare ID, e.g. \
+                from the failoverd_audit_head_id metric): the chain must still reach it with that hash.
+                """)
+        var anchor: String?
+
+        @Option(help: "Output: text or json.") var output: String = "text"
+
+        func validate() throws {
+            guard ["text", "json"].contains(output) else {
+                throw ValidationError("--output \"\(output)\" is not one of text, json")
+            }
+            _ = try parsedAnchor()
+            if source.url != nil && !publicKeys.isEmpty {
+                throw ValidationError(
+                    "--public-key checks the database file itself; an answer from --url proves nothing about it")
+            }
+            _ = try verifyingKeys()
+        }
+
+        /// `--anchor`, read; a usage error when it is not ID:HASH or ID.
+        func parsedAnchor() throws -> AuditAnchor? {
+            guard let anchor else { return nil }
+            do {
+                return try AuditAnchor(parsing: anchor)
+            } catch {
+                throw ValidationError("--anchor: \(error.message)")
+            }
+        }
+
+        /// The `--public-key` files, read; a usage error names the file that cannot be used.
+        func verifyingKeys() throws -> [AuditVerifyingKey] {
+            try publicKeys.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ValidationError("--public-key \(path): cannot read the file")
+                }
+                do {
+                    return try AuditVerifyingKey(pem: String(decoding: data, as: UTF8.self))
+                } catch {
+                    throw ValidationError("--public-key \(path): \(error)")
+                }
+            }
+        }
+
         func run() async throws {
+            let anchor = try parsedAnchor()
             if source.url != nil {
-                let body = try await source.fetch("/api/v1/audit/verify")
+                let query = anchor.map { "?anchor=" + Query.escape($0.description) } ?? ""
+                let body = try await source.fetch("/api/v1/audit/verify" + query)
                 let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
-                print(object?["result"] as? String ?? String(decoding: body, as: UTF8.self))
+                if output == "json" {
+                    FileHandle.standardOutput.write(Data(body))
+                } else {
+                    print(object?["result"] as? String ?? String(decoding: body, as: UTF8.self))
+                    if let head = object?["head"] as? [String: Any], let id = head["id"], let hash = head["hash"] {
+                        print("head \(id):\(hash)")
+                    }
+                }
                 if object?["intact"] as? Bool != true { throw ExitCode(1) }
                 return
             }
+            let keys = try verifyingKeys()
             let store = try source.openStore()
             defer { store.close() }
             let verification: AuditVerification
             do {
-                verification = try await store.verifyAuditLog()
+                verification = try await store.verifyAuditLog(anchor: anchor, publicKeys: keys)
             } catch {
                 throw CommandFailure(error.message)
             }
-            print(verification.description)
+            if output == "json" {
+                print(verification.json)
+            } else {
+                print(verification.report, terminator: "")
+            }
             if !verification.isIntact { throw ExitCode(1) }
         }
     }
