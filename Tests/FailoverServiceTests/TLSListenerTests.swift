@@ -112,4 +112,21 @@ struct TLSListenerTests {
         #expect(authenticatedAs == "bearer")
         await fixture.stop()
     }
+
+    @Test("a reload that changes server.tls is refused, and says a restart is needed")
+    func reloadRefusesTLSChange() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let certificates = try await BlockingCall.run { try TestCertificates(in: directory.path) }
+        let changed = SharedValue<FailoverConfiguration?>(nil)
+        let fixture = try ServiceFixture(reloadSource: { changed.value! })
+        var next = fixture.configuration
+        next.server.tls = TLSSettings(certificateFile: certificates.serverCertificate, keyFile: certificates.serverKey)
+        changed.value = next
+        let outcome = await fixture.service.reload(trigger: "api", requestedBy: "test")
+        #expect(!outcome.succeeded)
+        #expect(outcome.error?.hasPrefix("server.tls changed: the listener's certificate, key and client CA") == true)
+        #expect(try await fixture.get("/-/healthy").status == 200)
+        await fixture.stop()
+    }
 }
