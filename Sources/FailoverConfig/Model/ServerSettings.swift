@@ -16,7 +16,8 @@ public struct ServerSettings: Sendable, Hashable {
     /// a larger one gets 431. Default 32 KiB.
     public var maxHeaderBytes: Int
     /// Longest time a client may take to send one complete request (head and body), counted from the connection's
-    /// opening or the previous answer; a slower one is disconnected (slowloris). Default 30 s.
+    /// opening (on a keep-alive connection, from the end of the idle timeout after the previous answer); a slower
+    /// one is disconnected (slowloris). Default 30 s.
     public var requestTimeout: Duration
     /// Networks of reverse proxies whose `X-Forwarded-For` is believed. Default none: the socket's peer is the
     /// caller.

@@ -238,6 +238,15 @@ final class ServerCore: Sendable {
         configuration.requestTimeout.map { ContinuousClock.now.advanced(by: $0) }
     }
 
+    /// The deadline for the next request on a keep-alive connection answered now: the idle timeout closes a
+    /// connection that sends nothing, so the request timeout starts when the idle one would have ended (an idle
+    /// connection is not counted as a slow client, and a slow one is still cut off).
+    func keepAliveDeadline() -> ContinuousClock.Instant? {
+        configuration.requestTimeout.map {
+            ContinuousClock.now.advanced(by: $0 + .seconds(configuration.connectionTimeoutSeconds))
+        }
+    }
+
     /// Shuts down the sockets of connections that have not sent their request in time; libmicrohttpd then sees
     /// the end of the stream and closes them.
     func cutOverdueConnections() {
@@ -464,8 +473,8 @@ private let completedHandler: MHD_RequestCompletedCallback = { closure, connecti
     guard let closure, let requestContext, let existing = requestContext.pointee else { return }
     let core = Unmanaged<ServerCore>.fromOpaque(closure).takeUnretainedValue()
     if let connection {
-        // The next request on a keep-alive connection has its own time from now.
-        let deadline = core.requestDeadline()
+        // The next request on a keep-alive connection has its own time.
+        let deadline = core.keepAliveDeadline()
         core.connections.withLock { $0.setDeadline(connectionKey(connection), deadline) }
     }
     Unmanaged<RequestContext>.fromOpaque(existing).release()

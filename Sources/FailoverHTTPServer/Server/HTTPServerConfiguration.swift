@@ -13,7 +13,8 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// Seconds an idle connection stays open. Default 30.
     public var connectionTimeoutSeconds: Int
     /// Longest a client may take to send a complete request (head and body), counted from the connection's
-    /// opening or the previous answer; a slower client is disconnected. `nil` for no limit. Default 30 s.
+    /// opening (on a keep-alive connection, from the end of the idle timeout after the previous answer); a slower
+    /// client is disconnected. `nil` for no limit. Default 30 s.
     public var requestTimeout: Duration?
     /// Memory per connection for the request head (request line and header fields); a head that does not fit
     /// gets 431. Default 32 KiB.
