@@ -12,6 +12,7 @@ BASELINE_REV ?= f9c2432
 
 # header-or-binary:package pairs; a package is installed when its file is missing.
 RUNTIME_DEPS := /usr/include/microhttpd.h:libmicrohttpd-dev \
+                /usr/include/gnutls/gnutls.h:libgnutls28-dev \
                 /usr/include/x86_64-linux-gnu/curl/curl.h:libcurl4-openssl-dev \
                 /usr/include/sqlite3.h:libsqlite3-dev \
                 /usr/bin/pkg-config:pkg-config

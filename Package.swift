@@ -30,7 +30,7 @@ let package = Package(
         // C bridging: typed wrappers around the variadic C entry points.
         .target(
             name: "CMicroHTTPD",
-            linkerSettings: [.linkedLibrary("microhttpd")]
+            linkerSettings: [.linkedLibrary("microhttpd"), .linkedLibrary("gnutls")]
         ),
         .target(
             name: "CCurl",

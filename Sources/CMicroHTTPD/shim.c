@@ -1,10 +1,12 @@
 #include "CMicroHTTPD.h"
 
 #include <arpa/inet.h>
+#include <gnutls/gnutls.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -24,6 +26,66 @@ static void forward_log(void *cls, const char *format, va_list arguments) {
         line[--length] = '\0';
     }
     callback(cls, line);
+}
+
+/* The peer address of a socket address as text; returns 0 on success. */
+static int address_text(const struct sockaddr *address, char *buffer, size_t buffer_len) {
+    if (address == NULL || buffer_len == 0) {
+        return -1;
+    }
+    const void *raw = NULL;
+    if (address->sa_family == AF_INET) {
+        raw = &((const struct sockaddr_in *)address)->sin_addr;
+    } else if (address->sa_family == AF_INET6) {
+        raw = &((const struct sockaddr_in6 *)address)->sin6_addr;
+    } else {
+        return -1;
+    }
+    return inet_ntop(address->sa_family, raw, buffer, (socklen_t)buffer_len) == NULL ? -1 : 0;
+}
+
+/* Each daemon's accept and connection callbacks with their contexts; the daemon's closure points at it. */
+typedef struct failoverd_mhd_hooks {
+    failoverd_mhd_accept_callback accept_handler;
+    void *accept_context;
+    failoverd_mhd_connection_callback connection_handler;
+    void *connection_context;
+} failoverd_mhd_hooks;
+
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *address, socklen_t length) {
+    (void)length;
+    const failoverd_mhd_hooks *hooks = cls;
+    if (hooks == NULL || hooks->accept_handler == NULL) {
+        return MHD_YES;
+    }
+    char text[INET6_ADDRSTRLEN];
+    if (address_text(address, text, sizeof text) != 0) {
+        text[0] = '\0';
+    }
+    return hooks->accept_handler(hooks->accept_context, text) ? MHD_YES : MHD_NO;
+}
+
+static void notify_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code) {
+    (void)socket_context;
+    const failoverd_mhd_hooks *hooks = cls;
+    if (hooks == NULL || hooks->connection_handler == NULL) {
+        return;
+    }
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        char text[INET6_ADDRSTRLEN];
+        const union MHD_ConnectionInfo *address_info =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (address_info == NULL || address_text(address_info->client_addr, text, sizeof text) != 0) {
+            text[0] = '\0';
+        }
+        const union MHD_ConnectionInfo *socket_info =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+        int socket = socket_info == NULL ? -1 : socket_info->connect_fd;
+        hooks->connection_handler(hooks->connection_context, connection, text, socket, 1);
+    } else {
+        hooks->connection_handler(hooks->connection_context, connection, "", -1, 0);
+    }
 }
 
 struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, char *error, size_t error_len) {
@@ -55,6 +117,21 @@ struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, c
         log_callback = settings->log_handler;
     }
 
+    int tls = settings->tls_key_pem != NULL && settings->tls_certificate_pem != NULL;
+    if (tls) {
+        flags |= MHD_USE_TLS;
+    }
+    /* Freed never: a daemon's hooks live as long as the process may call back into them (a handful per process). */
+    failoverd_mhd_hooks *hooks = calloc(1, sizeof *hooks);
+    if (hooks == NULL) {
+        snprintf(error, error_len, "out of memory");
+        return NULL;
+    }
+    hooks->accept_handler = settings->accept_handler;
+    hooks->accept_context = settings->accept_context;
+    hooks->connection_handler = settings->connection_handler;
+    hooks->connection_context = settings->connection_context;
+
     unsigned int threads = settings->thread_pool_size > 1 ? settings->thread_pool_size : 1;
     size_t memory_limit = settings->connection_memory_limit > 0 ? settings->connection_memory_limit : (size_t)32768;
     /* The logger goes first so that libmicrohttpd routes every later message through it. A pool of one
@@ -66,14 +143,32 @@ struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, c
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)settings->connection_timeout, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)settings->completed_handler, settings->completed_context},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)memory_limit, NULL},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)notify_connection, hooks},
+        {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)settings->tls_key_pem},
+        {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)settings->tls_certificate_pem},
+        {(tls && settings->tls_trust_pem != NULL) ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0,
+         (void *)settings->tls_trust_pem},
         {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* An option array ends at its first MHD_OPTION_END: move the unused entries' ends to the back. */
+    struct MHD_OptionItem packed[sizeof options / sizeof options[0]];
+    size_t used = 0;
+    for (size_t index = 0; index < sizeof options / sizeof options[0]; index++) {
+        if (options[index].option != MHD_OPTION_END) {
+            packed[used++] = options[index];
+        }
+    }
+    packed[used] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     struct MHD_Daemon *daemon = MHD_start_daemon(
-        flags, settings->port, NULL, NULL, settings->access_handler, settings->access_context,
-        MHD_OPTION_ARRAY, options, MHD_OPTION_END);
+        flags, settings->port, accept_policy, hooks, settings->access_handler, settings->access_context,
+        MHD_OPTION_ARRAY, packed, MHD_OPTION_END);
     if (daemon == NULL) {
-        snprintf(error, error_len, "cannot listen on %s:%u (address in use, not local, or not permitted)",
+        free(hooks);
+        snprintf(error, error_len,
+                 tls ? "cannot listen on %s:%u with TLS (address in use or not permitted, or a certificate, key or "
+                       "client CA that GnuTLS cannot read)"
+                     : "cannot listen on %s:%u (address in use, not local, or not permitted)",
                  host ? host : "*", (unsigned)settings->port);
     }
     return daemon;
@@ -89,16 +184,24 @@ int failoverd_mhd_client_address(struct MHD_Connection *connection, char *buffer
     if (info == NULL || info->client_addr == NULL || buffer_len == 0) {
         return -1;
     }
-    const struct sockaddr *address = info->client_addr;
-    const void *raw = NULL;
-    if (address->sa_family == AF_INET) {
-        raw = &((const struct sockaddr_in *)address)->sin_addr;
-    } else if (address->sa_family == AF_INET6) {
-        raw = &((const struct sockaddr_in6 *)address)->sin6_addr;
-    } else {
-        return -1;
+    return address_text(info->client_addr, buffer, buffer_len);
+}
+
+int failoverd_mhd_verify_client_certificate(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    if (info == NULL || info->tls_session == NULL) {
+        return 1;
     }
-    return inet_ntop(address->sa_family, raw, buffer, (socklen_t)buffer_len) == NULL ? -1 : 0;
+    gnutls_session_t session = (gnutls_session_t)info->tls_session;
+    unsigned int count = 0;
+    if (gnutls_certificate_get_peers(session, &count) == NULL || count == 0) {
+        return 2;
+    }
+    unsigned int status = 0;
+    if (gnutls_certificate_verify_peers2(session, &status) != GNUTLS_E_SUCCESS || status != 0) {
+        return 3;
+    }
+    return 0;
 }
 
 unsigned int failoverd_mhd_current_connections(struct MHD_Daemon *daemon) {

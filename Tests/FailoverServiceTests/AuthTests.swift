@@ -27,7 +27,7 @@ struct AuthTests {
             ([("Authorization", "Basic !!notbase64")], "invalid credentials"),
             (
                 [("Authorization", "Digest x")],
-                "unsupported authorization scheme \"digest\": send a bearer token or basic auth"
+                "unsupported authorization scheme (expected \"Authorization: SCHEME CREDENTIALS\"): send a bearer token or basic auth"
             ),
         ] as [([(String, String)], String)])
     func refused(headers: [(String, String)], message: String) async throws {

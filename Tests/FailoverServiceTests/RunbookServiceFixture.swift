@@ -23,7 +23,8 @@ struct RunbookServiceFixture {
     /// Starts the fakes (zones example.com at Linode and example.org at DigitalOcean, each with `app A 192.0.2.1`)
     /// and the service with `runbooks` (YAML under `runbooks:`).
     static func start(
-        runbooks: String, providerTimeout: String = "5s", maxAttempts: Int = 4, extra: String = ""
+        runbooks: String, providerTimeout: String = "5s", maxAttempts: Int = 4, extra: String = "",
+        webhookPassword: String? = nil
     ) async throws -> RunbookServiceFixture {
         let (logger, _) = InMemoryLogHandler.logger()
         let linode = FakeDNSProviderServer(flavor: .linode, token: "linode-token", logger: logger)
@@ -49,11 +50,15 @@ struct RunbookServiceFixture {
         let base = SharedValue(FailoverConfiguration.defaults)
         do {
             let service = try ServiceFixture(
-                auth: CredentialSettings(bearerToken: .environment("WEBHOOK_TOKEN")),
+                auth: CredentialSettings(
+                    bearerToken: .environment("WEBHOOK_TOKEN"),
+                    basicAuth: webhookPassword.map { _ in
+                        BasicAuthSettings(username: "alertmanager", password: .environment("WEBHOOK_PASSWORD"))
+                    }),
                 read: CredentialSettings(bearerToken: .environment("READ_TOKEN")),
                 environment: [
                     "LINODE_TOKEN": "linode-token", "DO_TOKEN": "do-token", "WEBHOOK_TOKEN": webhookToken,
-                    "READ_TOKEN": readToken, "ADMIN_TOKEN": adminToken,
+                    "READ_TOKEN": readToken, "ADMIN_TOKEN": adminToken, "WEBHOOK_PASSWORD": webhookPassword ?? "",
                 ],
                 reloadSource: {
                     var configuration = base.value
@@ -80,6 +85,7 @@ struct RunbookServiceFixture {
         configuration.engine = parsed.engine
         configuration.ingest = parsed.ingest
         configuration.server.auth.admin = CredentialSettings(bearerToken: .environment("ADMIN_TOKEN"))
+        configuration.server.auth.failureLimit = parsed.server.auth.failureLimit
     }
 
     /// The configuration document: the two fake providers, a fast engine poll, `extra`, then `runbooks`.
@@ -123,10 +129,11 @@ struct RunbookServiceFixture {
     /// Starts the fixture, runs `body`, and stops everything whether `body` throws or not.
     static func run(
         runbooks: String, providerTimeout: String = "5s", maxAttempts: Int = 4, extra: String = "",
-        _ body: (RunbookServiceFixture) async throws -> Void
+        webhookPassword: String? = nil, _ body: (RunbookServiceFixture) async throws -> Void
     ) async throws {
         let fixture = try await start(
-            runbooks: runbooks, providerTimeout: providerTimeout, maxAttempts: maxAttempts, extra: extra)
+            runbooks: runbooks, providerTimeout: providerTimeout, maxAttempts: maxAttempts, extra: extra,
+            webhookPassword: webhookPassword)
         do {
             try await body(fixture)
         } catch {

@@ -116,6 +116,21 @@ struct NodeReader {
                 if let duration = duration(value, path: path, minimum: .seconds(1)) {
                     server.connectionTimeout = duration
                 }
+            case "max_connections_per_address":
+                if let count = integer(value, path: path, range: 1...65_536) { server.maxConnectionsPerAddress = count }
+            case "max_header_size":
+                if let size = byteSize(value, path: path, minimum: 4096) {
+                    if size > 1 << 20 {
+                        report(value, path, "\(size) bytes is more than the maximum of 1MiB")
+                    } else {
+                        server.maxHeaderBytes = size
+                    }
+                }
+            case "request_timeout":
+                if let duration = duration(value, path: path, minimum: .seconds(1)) { server.requestTimeout = duration }
+            case "trusted_proxies":
+                if let networks = networks(value, path: path) { server.trustedProxies = networks }
+            case "tls": server.tls = readTLS(value, path: path)
             case "auth": readAuth(value, into: &server.auth)
             default: unknownKey(key, value, path: "server")
             }
@@ -131,6 +146,7 @@ struct NodeReader {
             case "admin": auth.admin = readCredentials(value, path: "server.auth.admin")
             case "protect_metrics":
                 if let flag = boolean(value, path: "server.auth.protect_metrics") { auth.protectMetrics = flag }
+            case "failure_limit": readFailureLimit(value, into: &auth.failureLimit)
             default: unknownKey(key, value, path: "server.auth")
             }
         }
@@ -151,6 +167,14 @@ struct NodeReader {
                 credentials.bearerToken = secret(key: key, value, path: path + "." + key)
             case "basic_auth":
                 credentials.basicAuth = readBasicAuth(value, path: path + ".basic_auth")
+            case "allowed_networks":
+                let networks = networks(value, path: path + ".allowed_networks")
+                if networks?.isEmpty == true {
+                    report(
+                        value, path + ".allowed_networks",
+                        "an empty list would refuse every caller: list networks, or leave the setting out to allow all")
+                }
+                credentials.allowedNetworks = networks
             default: unknownKey(key, value, path: path)
             }
         }
@@ -158,6 +182,64 @@ struct NodeReader {
             report(node, path, "set bearer_token_file or bearer_token_env, not both")
         }
         return credentials
+    }
+
+    private mutating func readFailureLimit(_ node: Node, into limit: inout AuthenticationFailureLimit) {
+        let path = "server.auth.failure_limit"
+        guard let entries = mapping(node, path: path) else { return }
+        for (key, value) in entries {
+            switch key {
+            case "max_failures":
+                if let count = integer(value, path: path + ".max_failures", range: 1...1_000_000) {
+                    limit.maxFailures = count
+                }
+            case "window":
+                if let window = duration(value, path: path + ".window", minimum: .seconds(1)) { limit.window = window }
+            default: unknownKey(key, value, path: path)
+            }
+        }
+    }
+
+    private mutating func readTLS(_ node: Node, path: String) -> TLSSettings? {
+        guard let entries = mapping(node, path: path) else { return nil }
+        var files: [String: String] = [:]
+        for (key, value) in entries {
+            switch key {
+            case "cert_file", "key_file", "client_ca_file":
+                guard let text = nonEmpty(value, path: path + "." + key) else { continue }
+                let resolved = resolve(text)
+                if !FileManager.default.isReadableFile(atPath: resolved) {
+                    report(value, path + "." + key, "cannot read \(resolved)")
+                }
+                files[key] = resolved
+            default: unknownKey(key, value, path: path)
+            }
+        }
+        guard let certificate = files["cert_file"], let key = files["key_file"] else {
+            report(node, path, "cert_file and key_file are both required")
+            return nil
+        }
+        return TLSSettings(certificateFile: certificate, keyFile: key, clientCAFile: files["client_ca_file"])
+    }
+
+    /// A list of CIDR networks; each bad entry is its own problem.
+    private mutating func networks(_ node: Node, path: String) -> [NetworkRange]? {
+        guard let items = sequence(node, path: path) else { return nil }
+        var result: [NetworkRange] = []
+        var valid = true
+        for (index, item) in items.enumerated() {
+            guard let text = string(item, path: "\(path)[\(index)]") else {
+                valid = false
+                continue
+            }
+            do {
+                result.append(try NetworkRange(parsing: text))
+            } catch {
+                report(item, "\(path)[\(index)]", error.description)
+                valid = false
+            }
+        }
+        return valid ? result : nil
     }
 
     private mutating func readBasicAuth(_ node: Node, path: String) -> BasicAuthSettings? {

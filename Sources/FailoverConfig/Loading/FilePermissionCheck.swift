@@ -118,6 +118,7 @@ public enum FilePermissionCheck {
                 files.append((path, prefix + "basic_auth.password_file"))
             }
         }
+        if let tls = configuration.server.tls { files.append((tls.keyFile, "server.tls.key_file")) }
         for provider in configuration.providers {
             if case .file(let path) = provider.token { files.append((path, "providers.\(provider.name).token_file")) }
         }

@@ -6,7 +6,7 @@ import FailoverCore
 public struct HTTPError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case badRequest, unauthorized, forbidden, notFound, methodNotAllowed, conflict, payloadTooLarge
-        case unsupportedMediaType, serviceUnavailable, internalServerError
+        case unsupportedMediaType, tooManyRequests, serviceUnavailable, internalServerError
 
         var status: Int {
             switch self {
@@ -18,6 +18,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
             case .conflict: 409
             case .payloadTooLarge: 413
             case .unsupportedMediaType: 415
+            case .tooManyRequests: 429
             case .serviceUnavailable: 503
             case .internalServerError: 500
             }
@@ -33,6 +34,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
             case .conflict: "conflict"
             case .payloadTooLarge: "payload_too_large"
             case .unsupportedMediaType: "unsupported_media_type"
+            case .tooManyRequests: "too_many_requests"
             case .serviceUnavailable: "service_unavailable"
             case .internalServerError: "internal_error"
             }
@@ -68,7 +70,9 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         .init(.unauthorized, reason: nil, message: message, headers: ["WWW-Authenticate": challenge])
     }
     /// 403: the credentials are valid but do not grant this.
-    public static func forbidden(_ message: String) -> Self { .init(.forbidden, reason: nil, message: message) }
+    public static func forbidden(_ message: String, reason: String? = nil) -> Self {
+        .init(.forbidden, reason: reason, message: message)
+    }
     /// 404: nothing at this path.
     public static func notFound(_ message: String) -> Self { .init(.notFound, reason: nil, message: message) }
     /// 405: the path exists, the method does not; `allowed` goes into `Allow`.
@@ -85,6 +89,12 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     /// 415: the body's media type is not accepted.
     public static func unsupportedMediaType(_ message: String) -> Self {
         .init(.unsupportedMediaType, reason: nil, message: message)
+    }
+    /// 429: the caller must wait `retryAfterSeconds` (sent as `Retry-After`) before trying again.
+    public static func tooManyRequests(_ message: String, reason: String? = nil, retryAfterSeconds: Int) -> Self {
+        .init(
+            .tooManyRequests, reason: reason, message: message,
+            headers: ["Retry-After": String(max(1, retryAfterSeconds))])
     }
     /// 503: a transient fault of the service; the client should retry.
     public static func serviceUnavailable(

@@ -6,28 +6,44 @@ import Synchronization
     import Glibc
 #endif
 
-/// An HTTP/1.1 server on libmicrohttpd that runs ``HTTPRouter`` handlers on Swift's concurrency pool.
+/// An HTTP/1.1 server (optionally over TLS) on libmicrohttpd that runs ``HTTPRouter`` handlers on Swift's
+/// concurrency pool.
 ///
-/// libmicrohttpd owns the sockets on one internal polling thread. For every request the server reads the body
-/// (up to ``HTTPServerConfiguration/maxBodyBytes``), suspends the connection, runs the handler as a task and
-/// resumes the connection with the answer, so a handler can take as long as it needs (waiting for a group
-/// commit, say) without holding the polling thread. Answers are always queued on a later call of the access
-/// handler than the first, which keeps keep-alive connections open.
+/// libmicrohttpd owns the sockets on its polling threads. When a request's head has arrived, the server checks the
+/// client certificate (mutual TLS) and asks the admission check (credentials, networks, rate limits), before it
+/// reads any byte of the body; a refused request with a body is answered at once. Then it reads the body (up to
+/// ``HTTPServerConfiguration/maxBodyBytes``), suspends the connection, runs the handler as a task and resumes the
+/// connection with the answer, so a handler can take as long as it needs (waiting for a group commit, say) without
+/// holding the polling thread. Other answers are queued on a later call of the access handler than the first,
+/// which keeps keep-alive connections open.
+///
+/// Limits: connections in total and per address (closed as soon as accepted), the request head's size (431, sent
+/// by libmicrohttpd), the body's (413), and the time to send a request (the socket is shut down); each refusal is
+/// reported through `onRefusal`.
 public final class HTTPServer: Sendable {
     private let core: ServerCore
     private let daemon = Mutex<DaemonHandle?>(nil)
+    private let sweeper = Mutex<RequestTimeoutSweeper?>(nil)
 
     /// Creates a server; nothing listens until ``start()``.
     ///
-    /// - Parameter onResponse: called once for every answered request (metrics, access logs).
+    /// - Parameters:
+    ///   - admission: decides on each request from its head, before its body is read; `nil` admits all.
+    ///   - onResponse: called once for every answered request (metrics, access logs).
+    ///   - onRefusal: called for every request or connection the server refuses by itself (limits, client
+    ///     certificates).
     public init(
         configuration: HTTPServerConfiguration, router: HTTPRouter, logger: Logger,
-        onResponse: (@Sendable (RequestSummary) -> Void)? = nil
+        admission: HTTPAdmission? = nil, onResponse: (@Sendable (RequestSummary) -> Void)? = nil,
+        onRefusal: (@Sendable (HTTPServerRefusal) -> Void)? = nil
     ) {
-        core = ServerCore(configuration: configuration, router: router, logger: logger, onResponse: onResponse)
+        core = ServerCore(
+            configuration: configuration, router: router, logger: logger, admission: admission,
+            onResponse: onResponse, onRefusal: onRefusal)
     }
 
     deinit {
+        sweeper.withLock { $0?.stop() }
         // A server dropped without shutdown() must not leave a daemon calling back into freed state.
         guard let handle = daemon.withLock({ $0 }) else { return }
         let idle = core.suspended.withLock { state in
@@ -61,22 +77,44 @@ public final class HTTPServer: Sendable {
             let configuration = core.configuration
             let context = Unmanaged.passUnretained(core).toOpaque()
             var errorText = [CChar](repeating: 0, count: 256)
-            let started: OpaquePointer? = configuration.host.withCString { host in
-                var settings = failoverd_mhd_settings()
-                settings.host = host
-                settings.port = configuration.port
-                settings.connection_limit = UInt32(clamping: configuration.connectionLimit)
-                settings.connection_timeout = UInt32(clamping: configuration.connectionTimeoutSeconds)
-                settings.thread_pool_size = UInt32(clamping: configuration.pollingThreads)
-                settings.connection_memory_limit = 0
-                settings.access_handler = accessHandler
-                settings.access_context = context
-                settings.completed_handler = completedHandler
-                settings.completed_context = context
-                settings.log_handler = logHandler
-                settings.log_context = context
-                return errorText.withUnsafeMutableBufferPointer { buffer in
-                    failoverd_mhd_start(&settings, buffer.baseAddress, buffer.count)
+            var settings = failoverd_mhd_settings()
+            settings.port = configuration.port
+            // Our accept check refuses at the configured limit; libmicrohttpd's own, a little higher, is only a backstop
+            // (at it libmicrohttpd stops accepting, which would leave a refused client waiting in the backlog).
+            settings.connection_limit = UInt32(clamping: configuration.connectionLimit + 8)
+            settings.connection_timeout = UInt32(clamping: configuration.connectionTimeoutSeconds)
+            settings.thread_pool_size = UInt32(clamping: configuration.pollingThreads)
+            settings.connection_memory_limit = max(configuration.maxHeaderBytes, 4096)
+            settings.access_handler = accessHandler
+            settings.access_context = context
+            settings.completed_handler = completedHandler
+            settings.completed_context = context
+            settings.log_handler = logHandler
+            settings.log_context = context
+            settings.accept_handler = acceptHandler
+            settings.accept_context = context
+            settings.connection_handler = connectionHandler
+            settings.connection_context = context
+            // The PEM text is read while the daemon starts (GnuTLS copies it), so these pointers may end after.
+            let started: OpaquePointer? = withOptionalCString(configuration.tls?.keyPEM) { key in
+                withOptionalCString(configuration.tls?.certificatePEM) { certificate in
+                    withOptionalCString(configuration.tls?.clientCAPEM) { trust in
+                        configuration.host.withCString { host in
+                            settings.host = host
+                            settings.tls_key_pem = key
+                            settings.tls_certificate_pem = certificate
+                            settings.tls_trust_pem = trust
+                            defer {
+                                settings.host = nil
+                                settings.tls_key_pem = nil
+                                settings.tls_certificate_pem = nil
+                                settings.tls_trust_pem = nil
+                            }
+                            return errorText.withUnsafeMutableBufferPointer { buffer in
+                                failoverd_mhd_start(&settings, buffer.baseAddress, buffer.count)
+                            }
+                        }
+                    }
                 }
             }
             guard let started else {
@@ -87,6 +125,10 @@ public final class HTTPServer: Sendable {
             return .success(())
         }
         try result.get()
+        if let timeout = core.configuration.requestTimeout {
+            let tick = max(min(timeout / 8, .seconds(1)), .milliseconds(50))
+            sweeper.withLock { $0 = RequestTimeoutSweeper(core: core, tick: tick) }
+        }
         core.logger.debug("HTTP server listening", metadata: ["host": "\(core.configuration.host)", "port": "\(port)"])
     }
 
@@ -128,7 +170,19 @@ public final class HTTPServer: Sendable {
             return handle
         }
         if let handle { handle.stop() }
+        sweeper.withLock { sweeper in
+            sweeper?.stop()
+            sweeper = nil
+        }
     }
+}
+
+/// Runs `body` with a C string of `text`, or with `nil` when there is none.
+private func withOptionalCString<Result>(
+    _ text: String?, _ body: (UnsafePointer<CChar>?) -> Result
+) -> Result {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
 }
 
 /// How many connections are suspended while their handlers run; once `closed`, none may be suspended again.
@@ -157,20 +211,51 @@ final class ServerCore: Sendable {
     let configuration: HTTPServerConfiguration
     let router: HTTPRouter
     let logger: Logger
+    let admission: HTTPAdmission?
     let onResponse: (@Sendable (RequestSummary) -> Void)?
+    let onRefusal: (@Sendable (HTTPServerRefusal) -> Void)?
     /// Requests whose headers arrived and that are not completed yet.
     let inFlight = Mutex(0)
     /// Connections suspended while a handler runs, and whether the server stopped taking handlers (shutdown).
     let suspended = Mutex(SuspendedConnections())
+    /// Open connections, for the connection limits and the request timeout.
+    let connections = Mutex(ConnectionTable())
 
     init(
-        configuration: HTTPServerConfiguration, router: HTTPRouter, logger: Logger,
-        onResponse: (@Sendable (RequestSummary) -> Void)?
+        configuration: HTTPServerConfiguration, router: HTTPRouter, logger: Logger, admission: HTTPAdmission?,
+        onResponse: (@Sendable (RequestSummary) -> Void)?, onRefusal: (@Sendable (HTTPServerRefusal) -> Void)?
     ) {
         self.configuration = configuration
         self.router = router
         self.logger = logger
+        self.admission = admission
         self.onResponse = onResponse
+        self.onRefusal = onRefusal
+    }
+
+    /// The deadline for a request that starts being received now.
+    func requestDeadline() -> ContinuousClock.Instant? {
+        configuration.requestTimeout.map { ContinuousClock.now.advanced(by: $0) }
+    }
+
+    /// The deadline for the next request on a keep-alive connection answered now: the idle timeout closes a
+    /// connection that sends nothing, so the request timeout starts when the idle one would have ended (an idle
+    /// connection is not counted as a slow client, and a slow one is still cut off).
+    func keepAliveDeadline() -> ContinuousClock.Instant? {
+        configuration.requestTimeout.map {
+            ContinuousClock.now.advanced(by: $0 + .seconds(configuration.connectionTimeoutSeconds))
+        }
+    }
+
+    /// Shuts down the sockets of connections that have not sent their request in time; libmicrohttpd then sees
+    /// the end of the stream and closes them.
+    func cutOverdueConnections() {
+        let cut = connections.withLock { table in
+            let sockets = table.overdue(now: .now)
+            for socket in sockets { _ = Glibc.shutdown(socket, Int32(SHUT_RDWR)) }
+            return sockets.count
+        }
+        for _ in 0..<cut { onRefusal?(.requestTimeout) }
     }
 }
 
@@ -180,6 +265,8 @@ final class RequestContext: @unchecked Sendable {
     let method: HTTPMethod
     let path: String
     var body: [UInt8] = []
+    /// The answer decided from the head (a refused admission), sent once the request is complete.
+    var refusal: HTTPResponse?
     var bodyTooLarge = false
     var discardedBytes = 0
     var dispatched = false
@@ -207,12 +294,26 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             path: url.map { String(cString: $0) } ?? "/")
         requestContext.pointee = Unmanaged.passRetained(context).toOpaque()
         core.inFlight.withLock { $0 += 1 }
+        var route: String?
         if case .handler(_, let pattern, _) = core.router.resolve(context.method, context.path) {
             context.route = pattern
+            route = pattern
         }
-        if let length = lookupHeader(connection, "Content-Length").flatMap(Int.init) {
+        let length = lookupHeader(connection, "Content-Length").flatMap(Int.init)
+        let hasBody = (length ?? 0) > 0 || lookupHeader(connection, "Transfer-Encoding") != nil
+        // Who is calling, from the head alone: nothing of the body is read for a caller that is turned away.
+        if let refusal = refusal(connection, core: core, context: context, route: route) {
+            if hasBody {
+                context.bodyTooLarge = true
+                return queue(refusal, on: connection, core: core, context: context)
+            }
+            context.refusal = refusal
+            return .YES
+        }
+        if let length {
             if length > core.configuration.maxBodyBytes {
                 context.bodyTooLarge = true
+                core.onRefusal?(.bodySize)
                 return queue(
                     HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response, on: connection,
                     core: core, context: context)
@@ -239,6 +340,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             context.bodyTooLarge = true
             context.discardedBytes = context.body.count + size
             context.body = []
+            core.onRefusal?(.bodySize)
             return .YES
         }
         if let uploadData {
@@ -254,12 +356,18 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         guard let make = context.answer.withLock({ $0.take() }) else { return .YES }
         return queue(make(), on: connection, core: core, context: context)
     }
+    if let refusal = context.refusal {
+        context.refusal = nil
+        return queue(refusal, on: connection, core: core, context: context)
+    }
     if context.bodyTooLarge {
         return queue(
             HTTPError.payloadTooLarge(limit: core.configuration.maxBodyBytes).response, on: connection, core: core,
             context: context)
     }
     context.dispatched = true
+    // The request is in; the handler may take as long as it needs.
+    core.connections.withLock { $0.setDeadline(connectionKey(connection), nil) }
     context.started = ContinuousClock.now
     switch core.router.resolve(context.method, context.path) {
     case .notFound:
@@ -308,9 +416,67 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     }
 }
 
-private let completedHandler: MHD_RequestCompletedCallback = { closure, _, requestContext, _ in
+/// Whether the request may go on, from its head: the client certificate (mutual TLS), then the admission check.
+private func refusal(
+    _ connection: OpaquePointer, core: ServerCore, context: RequestContext, route: String?
+) -> HTTPResponse? {
+    if core.configuration.tls?.clientCAPEM != nil {
+        let status = failoverd_mhd_verify_client_certificate(connection)
+        if status != 0 {
+            core.onRefusal?(.clientCertificate)
+            let message =
+                status == 3
+                ? "the client certificate is not signed by a trusted CA (or has expired or been revoked)"
+                : "a client certificate signed by the server's client CA is required"
+            return HTTPError.forbidden(message, reason: "client_certificate_required").response
+        }
+    }
+    guard let admission = core.admission else { return nil }
+    let head = HTTPRequestHead(
+        method: context.method, path: context.path, route: route,
+        headers: HTTPHeaders(collect(connection, .HEADER_KIND)), remoteAddress: clientAddress(connection))
+    return admission(head)
+}
+
+private func connectionKey(_ connection: OpaquePointer) -> UInt {
+    UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
+}
+
+private let acceptHandler: failoverd_mhd_accept_callback = { closure, address in
+    guard let closure else { return 1 }
+    let core = Unmanaged<ServerCore>.fromOpaque(closure).takeUnretainedValue()
+    let text = address.map { String(cString: $0) } ?? ""
+    let refused = core.connections.withLock { table in
+        table.admits(
+            text, limit: core.configuration.connectionLimit,
+            perAddressLimit: core.configuration.perAddressConnectionLimit)
+    }
+    guard let refused else { return 1 }
+    core.onRefusal?(refused)
+    return 0
+}
+
+private let connectionHandler: failoverd_mhd_connection_callback = { closure, connection, address, socket, started in
+    guard let closure, let connection else { return }
+    let core = Unmanaged<ServerCore>.fromOpaque(closure).takeUnretainedValue()
+    let key = connectionKey(connection)
+    if started != 0 {
+        let text = address.map { String(cString: $0) } ?? ""
+        let deadline = core.requestDeadline()
+        core.connections.withLock { $0.opened(key, socket: socket, address: text, deadline: deadline) }
+    } else {
+        core.connections.withLock { $0.closed(key) }
+    }
+}
+
+private let completedHandler: MHD_RequestCompletedCallback = { closure, connection, requestContext, _ in
     guard let closure, let requestContext, let existing = requestContext.pointee else { return }
     let core = Unmanaged<ServerCore>.fromOpaque(closure).takeUnretainedValue()
+    if let connection {
+        // The next request on a keep-alive connection has its own time.
+        let deadline = core.keepAliveDeadline()
+        core.connections.withLock { $0.setDeadline(connectionKey(connection), deadline) }
+    }
     Unmanaged<RequestContext>.fromOpaque(existing).release()
     requestContext.pointee = nil
     core.inFlight.withLock { $0 -= 1 }
@@ -319,7 +485,14 @@ private let completedHandler: MHD_RequestCompletedCallback = { closure, _, reque
 private let logHandler: failoverd_mhd_log_callback = { closure, message in
     guard let closure, let message else { return }
     let core = Unmanaged<ServerCore>.fromOpaque(closure).takeUnretainedValue()
-    core.logger.warning("libmicrohttpd: \(String(cString: message))")
+    let text = String(cString: message)
+    // Limits libmicrohttpd enforces itself, before any callback of ours sees the request.
+    if text.hasPrefix("Server reached connection limit") {
+        core.onRefusal?(.connectionsTotal)
+    } else if text.contains("HTTP response code is 431") || text.contains("HTTP response code is 414") {
+        core.onRefusal?(.headerSize)
+    }
+    core.logger.warning("libmicrohttpd: \(text)")
 }
 
 private func queue(

@@ -121,12 +121,15 @@ extension FailoverService {
             }
             let credentials: AccessPolicy.Credentials
             let providers: [String: ProviderRecordSetter]?
+            // The listener's TLS files were handed to GnuTLS at start; a reload cannot swap them.
+            if new.server.tls != state.configuration.server.tls {
+                outcome.error =
+                    "server.tls changed: the listener's certificate, key and client CA are read only at start; "
+                    + "restart failoverd to use new TLS files (nothing of this reload was applied)"
+                return outcome
+            }
             do throws(ServiceError) {
-                credentials = AccessPolicy.Credentials(
-                    webhook: try Self.authenticator(new.server.auth.webhook, "server.auth.webhook", secrets),
-                    read: try Self.authenticator(new.server.auth.read, "server.auth.read", secrets),
-                    admin: try Self.authenticator(new.server.auth.admin, "server.auth.admin", secrets),
-                    protectMetrics: new.server.auth.protectMetrics)
+                credentials = try Self.accessRules(new.server, secrets)
                 providers =
                     state.providersFixed
                     ? nil
@@ -174,6 +177,10 @@ extension FailoverService {
         compare("server.max_request_body_size") { $0.server.maxRequestBodyBytes }
         compare("server.max_connections") { $0.server.maxConnections }
         compare("server.connection_timeout") { $0.server.connectionTimeout }
+        compare("server.max_connections_per_address") { $0.server.maxConnectionsPerAddress }
+        compare("server.max_header_size") { $0.server.maxHeaderBytes }
+        compare("server.request_timeout") { $0.server.requestTimeout }
+        compare("server.auth.failure_limit") { $0.server.auth.failureLimit }
         compare("storage") { $0.storage }
         compare("ingest.max_batch_size") { $0.ingest.maxBatchSize }
         compare("ingest.max_pending") { $0.ingest.maxPending }

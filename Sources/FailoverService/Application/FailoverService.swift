@@ -65,13 +65,15 @@ public final class FailoverService: Sendable {
         self.secrets = secrets
         reloads = Mutex(ReloadState(configuration: configuration))
         self.logger = logger
-        access = AccessPolicy(
-            webhook: try Self.authenticator(configuration.server.auth.webhook, "server.auth.webhook", secrets),
-            read: try Self.authenticator(configuration.server.auth.read, "server.auth.read", secrets),
-            admin: try Self.authenticator(configuration.server.auth.admin, "server.auth.admin", secrets),
-            protectMetrics: configuration.server.auth.protectMetrics)
         let metrics = ServiceMetrics()
         self.metrics = metrics
+        let httpMetrics = HTTPMetrics(registry: metrics.registry)
+        let failureLimit = configuration.server.auth.failureLimit
+        access = AccessPolicy(
+            webhook: .open, read: .open, failureLimit: (failureLimit.maxFailures, failureLimit.window), logger: logger,
+            onFailure: { door, reason in httpMetrics.countAuthFailure(door: door, reason: reason) })
+        access.replace(try Self.accessRules(configuration.server, secrets))
+        let tls = try Self.readTLS(configuration.server.tls)
         if let dnsProviders {
             directory = ProviderDirectory(providers: dnsProviders)
             reloads.withLock { $0.providersFixed = true }
@@ -140,22 +142,31 @@ public final class FailoverService: Sendable {
             listenAddress: { "\(listenHost):\(reloadTarget.service?.port ?? 0)" }
         ).register(in: &router)
 
-        let httpMetrics = HTTPMetrics(registry: metrics.registry)
         let server = configuration.server
+        let access = access
         self.server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: server.listenAddress.host, port: server.listenAddress.port,
                 maxBodyBytes: server.maxRequestBodyBytes, connectionLimit: server.maxConnections,
+                perAddressConnectionLimit: server.maxConnectionsPerAddress,
                 connectionTimeoutSeconds: Int(server.connectionTimeout.components.seconds),
-                pollingThreads: Self.pollingThreads(processors: ProcessInfo.processInfo.activeProcessorCount)),
+                requestTimeout: server.requestTimeout, maxHeaderBytes: server.maxHeaderBytes,
+                pollingThreads: Self.pollingThreads(processors: ProcessInfo.processInfo.activeProcessorCount),
+                tls: tls),
             router: router, logger: logger,
+            admission: { head in access.admit(head) },
             onResponse: { summary in
                 httpMetrics.record(summary)
                 // The body cap is enforced by the server before the webhook handler runs.
                 if summary.route == "/webhook" && summary.status == 413 {
                     metrics.countWebhook(outcome: "payload_too_large")
                 }
-            })
+                // So are the credential and the allow-list, before the body is read.
+                if summary.route == "/webhook" && (summary.status == 401 || summary.status == 403) {
+                    metrics.countWebhook(outcome: "unauthorized")
+                }
+            },
+            onRefusal: { refusal in httpMetrics.countRefusal(refusal) })
         if access.webhook.isOpen {
             logger.warning(
                 "POST /webhook accepts unauthenticated requests: set server.auth.webhook in the configuration")
@@ -183,6 +194,42 @@ public final class FailoverService: Sendable {
     /// tenth: the three threads took turns on two cores.
     static func pollingThreads(processors: Int) -> Int {
         min(max(processors - 1, 1), 4)
+    }
+
+    /// The credentials and networks of `server`, with every secret resolved.
+    static func accessRules(
+        _ server: ServerSettings, _ secrets: SecretResolver
+    ) throws(ServiceError) -> AccessPolicy.Credentials {
+        let auth = server.auth
+        var rules = AccessPolicy.Credentials(
+            webhook: try authenticator(auth.webhook, "server.auth.webhook", secrets),
+            read: try authenticator(auth.read, "server.auth.read", secrets),
+            admin: try authenticator(auth.admin, "server.auth.admin", secrets),
+            protectMetrics: auth.protectMetrics, trustedProxies: server.trustedProxies)
+        for (door, settings) in [(AccessDoor.webhook, auth.webhook), (.read, auth.read), (.admin, auth.admin)] {
+            if let networks = settings.allowedNetworks { rules.allowedNetworks[door] = networks }
+        }
+        return rules
+    }
+
+    /// Reads the listener's key, certificate and client CA files, once, at start.
+    static func readTLS(_ settings: TLSSettings?) throws(ServiceError) -> HTTPServerTLS? {
+        guard let settings else { return nil }
+        func read(_ path: String, _ setting: String) throws(ServiceError) -> String {
+            guard let bytes = FileManager.default.contents(atPath: path) else {
+                throw .secret("\(setting): cannot read \(path)")
+            }
+            guard let text = String(bytes: bytes, encoding: .utf8), text.contains("-----BEGIN ") else {
+                throw .secret("\(setting): \(path) is not a PEM file")
+            }
+            return text
+        }
+        return HTTPServerTLS(
+            keyPEM: try read(settings.keyFile, "server.tls.key_file"),
+            certificatePEM: try read(settings.certificateFile, "server.tls.cert_file"),
+            clientCAPEM: try settings.clientCAFile.map { file throws(ServiceError) in
+                try read(file, "server.tls.client_ca_file")
+            })
     }
 
     static func authenticator(

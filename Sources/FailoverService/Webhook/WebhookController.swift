@@ -8,7 +8,9 @@ import Logging
 /// `POST /webhook`: authenticate, validate, store durably with group commit, then answer 200.
 ///
 /// Every refusal changes nothing and says what is wrong: 401 bad credentials, 415 not JSON, 400 not a v4
-/// webhook, 503 when the commit failed (Alertmanager then retries). 413 is the server's body cap.
+/// webhook, 503 when the commit failed (Alertmanager then retries). 413 is the server's body cap; credentials,
+/// allow-lists and the failure rate limit are checked by the server's admission check (`AccessPolicy.admit`)
+/// before the body is read.
 struct WebhookController: Sendable {
     let access: AccessPolicy
     let writer: IngestWriter
@@ -79,9 +81,10 @@ struct WebhookController: Sendable {
     private func prepare(_ request: HTTPRequest) throws(HTTPError) -> (PreparedDelivery, Int, String) {
         let caller: String?
         do {
+            // The server's admission check has judged the same credential before the body was read (and counted
+            // and logged a refusal); this one only differs when a reload came in between.
             caller = try access.authorizeWebhook(request)
         } catch {
-            metrics.countWebhook(outcome: "unauthorized")
             logger.warning("webhook refused: \(error.message)", metadata: ["remote": "\(request.remoteAddress)"])
             throw error
         }

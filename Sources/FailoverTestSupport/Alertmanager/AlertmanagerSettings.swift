@@ -19,6 +19,9 @@ public struct AlertmanagerSettings: Sendable {
     public var mirrorWebhookURLs: [String]
     /// A file holding the bearer credentials sent as `Authorization: Bearer …` to every webhook; `nil` for none.
     public var bearerCredentialsFile: String?
+    /// The webhooks' `http_config.tls_config`: the CA that signs the receiver's certificate, and a client
+    /// certificate and key for mutual TLS; `nil` for none.
+    public var tlsConfig: (caFile: String, certFile: String?, keyFile: String?)?
     /// The route's `group_by` labels.
     public var groupBy: [String]
     /// The route's `group_wait`: how long a new group waits before its first notification.
@@ -37,6 +40,7 @@ public struct AlertmanagerSettings: Sendable {
     /// Creates settings for a receiver at `webhookURL`; every other parameter has the documented default.
     public init(
         webhookURL: String, mirrorWebhookURLs: [String] = [], bearerCredentialsFile: String? = nil,
+        tlsConfig: (caFile: String, certFile: String?, keyFile: String?)? = nil,
         receiverName: String = "failover-webhook", groupBy: [String] = ["alertname"],
         groupWait: Duration = .seconds(1), groupInterval: Duration = .seconds(2),
         repeatInterval: Duration = .seconds(6),
@@ -46,6 +50,7 @@ public struct AlertmanagerSettings: Sendable {
         self.webhookURL = webhookURL
         self.mirrorWebhookURLs = mirrorWebhookURLs
         self.bearerCredentialsFile = bearerCredentialsFile
+        self.tlsConfig = tlsConfig
         self.receiverName = receiverName
         self.groupBy = groupBy
         self.groupWait = groupWait
@@ -74,13 +79,18 @@ public struct AlertmanagerSettings: Sendable {
         ]
         for url in [webhookURL] + mirrorWebhookURLs {
             lines += ["      - url: \(Self.quoted(url))", "        send_resolved: true"]
+            if bearerCredentialsFile != nil || tlsConfig != nil { lines.append("        http_config:") }
             if let bearerCredentialsFile {
                 lines += [
-                    "        http_config:",
                     "          authorization:",
                     "            type: Bearer",
                     "            credentials_file: \(Self.quoted(bearerCredentialsFile))",
                 ]
+            }
+            if let tlsConfig {
+                lines += ["          tls_config:", "            ca_file: \(Self.quoted(tlsConfig.caFile))"]
+                if let certFile = tlsConfig.certFile { lines.append("            cert_file: \(Self.quoted(certFile))") }
+                if let keyFile = tlsConfig.keyFile { lines.append("            key_file: \(Self.quoted(keyFile))") }
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -54,6 +54,13 @@ public final class TestHTTPConnection: @unchecked Sendable {
         try write(bytes)
     }
 
+    /// Reads one response to bytes sent with ``sendRaw(_:)``.
+    public func receive(method: String = "GET") async throws -> TestHTTPResponse {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try self.readResponse(method: method) }) }
+        }
+    }
+
     /// Whether the server has closed this connection (reads end-of-stream without blocking long).
     public func isClosedByServer(waiting: Duration = .milliseconds(200)) -> Bool {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
