@@ -67,10 +67,10 @@ extension ProviderFactory {
     static func isLoopback(host: String) -> Bool {
         let name = host.lowercased()
         if name == "localhost" || name.hasSuffix(".localhost") { return true }
-        if let bytes = IPAddressText.ipv6Bytes(name.hasPrefix("[") ? String(name.dropFirst().dropLast()) : name) {
-            return bytes == [UInt8](repeating: 0, count: 15) + [1]
+        let literal = name.hasPrefix("[") && name.hasSuffix("]") ? name.dropFirst().dropLast() : Substring(name)
+        if let address = NetworkAddress(parsing: literal) {
+            return address.isIPv4 ? address.bytes[12] == 127 : address.bytes == [UInt8](repeating: 0, count: 15) + [1]
         }
-        if let bytes = IPAddressText.ipv4Bytes(name) { return bytes[0] == 127 }
         return false
     }
 }

@@ -77,7 +77,7 @@ public struct NetworkAddress: Sendable, Hashable, CustomStringConvertible {
         return result
     }
 
-    private static func parseIPv6(_ text: [UInt8]) -> [UInt8]? {
+    static func parseIPv6(_ text: [UInt8]) -> [UInt8]? {
         guard text.count >= 2, text.count <= 45 else { return nil }
         let colon = UInt8(ascii: ":")
         // Split at the one `::`, if any.
