@@ -28,13 +28,16 @@ TEST_DEPS := /usr/bin/prometheus:prometheus \
              /usr/bin/w3m:w3m
 BENCH_DEPS := /usr/bin/wrk:wrk /usr/bin/gcc:gcc /usr/bin/curl:curl /usr/bin/sqlite3:sqlite3 /usr/bin/python3:python3
 
-.PHONY: help run build release test lint format bench demo deps test-deps bench-deps clean
+.PHONY: help run build release test lint format bench soak demo fuzz sanitize deps test-deps bench-deps clean
 
 help:
 	@echo "make run     install what is missing, build, start failoverd on embedded defaults (127.0.0.1:9095)"
 	@echo "make test    install what is missing, run every test (unit, integration, end-to-end)"
 	@echo "make bench   benchmark webhook ingest against a naive C reference server, and the runbook engine (prints figures)"
 	@echo "make demo    real Prometheus, Alertmanager, failoverd and fake DNS providers: a primary goes down and back"
+	@echo "make soak    SOAK_SECONDS (300) of mixed load with runbooks running: errors, RSS and descriptor slopes"
+	@echo "make fuzz    every fuzz target under libFuzzer and AddressSanitizer, FUZZ_RUNS executions each (prints figures)"
+	@echo "make sanitize  the test suite under AddressSanitizer, then under ThreadSanitizer"
 	@echo "make lint    swift format lint"
 
 define install_missing
@@ -94,7 +97,33 @@ format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
 
 bench: bench-deps release
-	BASELINE_REV=$(BASELINE_REV) ./Benchmarks/run.sh $(BENCH_SECONDS)
+	BASELINE_REV=$(BASELINE_REV) SOAK_SECONDS=$(SOAK_SECONDS) ./Benchmarks/run.sh $(BENCH_SECONDS)
+
+SOAK_SECONDS ?= 300
+soak: bench-deps release
+	./Benchmarks/soak.sh $(SOAK_SECONDS)
+
+# Fuzzing: failoverd-fuzz built with AddressSanitizer and SanitizerCoverage (every Swift module, dependencies
+# included) and linked with libFuzzer as a library (the binary's own main picks the target and starts libFuzzer's
+# driver). The runtime comes with the Swift toolchain's clang.
+FUZZ_RUNS ?= 1000000
+FUZZER_RUNTIME = $(firstword $(wildcard $(dir $(realpath $(shell command -v swiftc)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+FUZZ_FLAGS = --scratch-path .build-fuzz -Xswiftc -sanitize=address \
+             -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table -Xswiftc -DFUZZING \
+             -Xlinker $(FUZZER_RUNTIME) -Xlinker -lstdc++
+
+fuzz: deps
+	@test -n "$(FUZZER_RUNTIME)" || { echo "libFuzzer (libclang_rt.fuzzer_no_main) not found beside swiftc"; exit 1; }
+	$(SWIFT) build $(FUZZ_FLAGS) --product failoverd-fuzz
+	./Benchmarks/fuzz.sh .build-fuzz/debug/failoverd-fuzz $(FUZZ_RUNS) $(FUZZ_TARGETS)
+
+# The whole suite under each sanitizer, each in a build folder of its own; the end-to-end tests run the failoverd
+# binary built beside the test bundle, so it is instrumented too.
+sanitize: test-deps
+	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
+	$(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
+	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
+	TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" $(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread
 
 clean:
 	-git worktree remove --force .build-baseline-src 2>/dev/null

@@ -63,7 +63,7 @@ settle() { sync; sleep 2; }
 naive_round() {
   local port dir pid
   port=$(free_port); dir="$WORK/naive-$1"; mkdir -p "$dir"
-  "$WORK/naive-server" "$port" "$dir/naive.db" & pid=$!; pids+=($pid)
+  "$WORK/naive-server" "$port" "$dir/naive.db" & pid=$!; pids+=("$pid")
   sleep 0.3
   "$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN"
   kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -110,7 +110,7 @@ if [ -n "${BASELINE_REV:-}" ]; then
     local port dir pid
     port=$(free_port); dir="$WORK/baseline-$1"; mkdir -p "$dir"
     "$baseline_binary" serve --web.listen-address "127.0.0.1:$port" --storage.path "$dir/failoverd.db" \
-      --log.level warning >"$dir/failoverd.log" 2>&1 & pid=$!; pids+=($pid)
+      --log.level warning >"$dir/failoverd.log" 2>&1 & pid=$!; pids+=("$pid")
     wait_ready "http://127.0.0.1:$port/-/ready"
     sleep 1
     "$BENCH" "http://127.0.0.1:$port/webhook" 32 "$SECONDS_PER_RUN"
@@ -193,7 +193,13 @@ echo "$summary"
   echo "$naive_single"; echo "$single"; echo "$flood"; echo "$flood_runbooks"; echo "$engine"; echo "$summary"; } \
   >>"$RESULTS/ingest.txt"
 { date -Is; echo "$engine_output"; } >>"$RESULTS/engine.txt"
-[ "$lost" = 0 ] && [ "$lost_runbooks" = 0 ] || { echo "acknowledged webhooks are missing" >&2; exit 1; }
+if [ "$lost" != 0 ] || [ "$lost_runbooks" != 0 ]; then echo "acknowledged webhooks are missing" >&2; exit 1; fi
 
 echo "== audit log: 1,000,000 events (filtered pages, verify, size)"
 "$ROOT/.build/release/failoverd-audit-bench" | tee -a "$RESULTS/audit.txt"
+
+# SOAK_SECONDS=0 skips the soak.
+if [ "${SOAK_SECONDS:-300}" != 0 ]; then
+  echo "== soak: ${SOAK_SECONDS:-300} s of mixed load with runbooks running (Benchmarks/soak.sh)"
+  "$HERE/soak.sh" "${SOAK_SECONDS:-300}" "$BINARY" | tee -a "$RESULTS/soak.txt"
+fi

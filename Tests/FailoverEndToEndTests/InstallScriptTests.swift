@@ -162,10 +162,11 @@ struct InstallScriptTests {
     }
 
     @Test(
-        "shellcheck finds nothing",
+        "shellcheck finds nothing in any shell script of the repository (install, benchmarks, campaigns, checks)",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck"), "needs shellcheck"))
     func shellcheck() throws {
-        let (status, output) = try ShellCommand.run("shellcheck '\(Self.script)'")
+        let (status, output) = try ShellCommand.run(
+            "cd '\(PackagePaths.root)' && shellcheck '\(Self.script)' $(git ls-files '*.sh' 2>/dev/null || ls */*.sh)")
         #expect(status == 0, "\(output)")
     }
 }
