@@ -58,6 +58,9 @@ struct JSONTests {
             ("{\"a\":\"line\nbreak\"}", "control character in a string at byte 10"),
             (String(repeating: #"{"a":["#, count: 40) + "1", "nesting deeper than 64 levels"),
             ("{'a':1}", "unexpected ''' at byte 1"),
+            // Cut off inside a number (found by `make fuzz`: reading the byte after the end trapped).
+            ("\t{\t\"\":2.", "unexpected end of input"), (#"{"a":1e"#, "unexpected end of input"),
+            (#"{"a":1e+"#, "unexpected end of input"), (#"{"a":-"#, "unexpected end of input"),
         ])
     func syntaxErrors(body: String, fragment: String) {
         #expect {

@@ -398,7 +398,10 @@ struct JSONReader: ~Copyable {
 
     // MARK: Errors
 
+    /// The error for the byte at the read position; at the end of the input (a number cut off after `2.` or
+    /// `1e`, found by fuzzing: reading the byte there trapped), the end-of-input error.
     private func syntaxError() -> WebhookDecodingError {
+        guard index < bytes.count else { return endOfInput() }
         let byte = bytes[index]
         let shown =
             byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
