@@ -58,6 +58,14 @@ start_failoverd() {
 
 settle() { sync; sleep 2; }
 
+# CPU time a process has used, in clock ticks (user + system, every thread).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# with_cpu PID START_TICKS RESULT_LINE: the line with the process's CPU time per request appended.
+with_cpu() {
+  awk -v t="$(( $(cpu_ticks "$1") - $2 ))" -v hz="$(getconf CLK_TCK)" -v n="$(field requests "$3")" -v r="$3" \
+    'BEGIN { printf "%s cpu_us_per_request=%.1f\n", r, (n > 0 ? t * 1e6 / hz / n : 0) }'
+}
+
 # Naive and failoverd alternate twice at 32 connections; each figure is the mean of its two rounds, which
 # evens out the disk's background writeback between rounds.
 naive_round() {
@@ -65,7 +73,10 @@ naive_round() {
   port=$(free_port); dir="$WORK/naive-$1"; mkdir -p "$dir"
   "$WORK/naive-server" "$port" "$dir/naive.db" & pid=$!; pids+=("$pid")
   sleep 0.3
-  "$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN"
+  local start result
+  start=$(cpu_ticks "$pid")
+  result=$("$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN")
+  with_cpu "$pid" "$start" "$result"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
@@ -77,7 +88,10 @@ failoverd_round() {
   wait_ready "http://127.0.0.1:$port/-/ready"
   sleep 1
   case "$1" in 1) rss_mb "$pid" >"$WORK/idle_rss" ;; runbooks-1) rss_mb "$pid" >"$WORK/idle_rss_runbooks" ;; esac
-  "$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN"
+  local start result
+  start=$(cpu_ticks "$pid")
+  result=$("$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN")
+  with_cpu "$pid" "$start" "$result"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
@@ -180,7 +194,8 @@ with_50_runbooks: flood_rps=$flood_runbooks_rps (without runbooks $flood_rps) fl
 engine: webhook_200_to_first_dns_write p50_ms=$(field p50_ms "$engine") (target <= 5) p99_ms=$(field p99_ms "$engine") (target <= 20) max_ms=$(field max_ms "$engine") over $(field incidents "$engine") incidents; first after start $(field first_ms "$engine") ms
 engine: split 200_to_claim p50/p99_ms=$(field to_claim_p50_ms "$engine")/$(field to_claim_p99_ms "$engine") claim_to_first_write p50/p99_ms=$(field claim_to_write_p50_ms "$engine")/$(field claim_to_write_p99_ms "$engine") (means: claim -> step recorded $(field claim_to_step_mean_ms "$engine"), -> first provider request $(field step_to_request_mean_ms "$engine"), -> write $(field request_to_write_mean_ms "$engine"))
 p99_ms_1conn=$(field p99_ms "$single") (target < 2; the naive C server's in the same run: $(field p99_ms "$naive_single"))
-p50_ms_1conn=$(field p50_ms "$single") (naive $(field p50_ms "$naive_single"))  p99_ms_32conn=$(field p99_ms "$ours2")
+p50_ms_1conn=$(field p50_ms "$single") (naive $(field p50_ms "$naive_single"))  p99_ms_32conn=$(field p99_ms "$ours2") (naive $(field p99_ms "$naive2"))
+cpu_us_per_request: 32conn $(field cpu_us_per_request "$ours2") (naive $(field cpu_us_per_request "$naive2"))  1conn $(field cpu_us_per_request "$single") (naive $(field cpu_us_per_request "$naive_single"))
 idle_rss_mb=$idle_rss (target <= 35)  flood_end_rss_mb=$flood_rss (target <= 60)  flood_end_wal_file_mb=$wal_mb
 ingest_with_audit_vs_without=$audit_ratio (target: unchanged within noise)
 flood_acknowledged=$acknowledged flood_stored_deliveries=$stored flood_episodes=$episodes lost=$lost
