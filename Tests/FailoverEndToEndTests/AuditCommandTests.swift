@@ -66,9 +66,10 @@ struct AuditCommandTests {
         let publicKey = directory.file("audit-signing.pub.pem")
         let config = directory.file("failoverd.yml")
         let secret: [FileAttributeKey: Any] = [.posixPermissions: 0o600]
-        FileManager.default.createFile(atPath: keyFile, contents: Data(key.pemRepresentation.utf8), attributes: secret)
-        FileManager.default.createFile(atPath: publicKey, contents: Data(key.verifyingKey.pemRepresentation.utf8))
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
+            atPath: keyFile, contents: Data(key.pemRepresentation.utf8), attributes: secret)
+        _ = FileManager.default.createFile(atPath: publicKey, contents: Data(key.verifyingKey.pemRepresentation.utf8))
+        _ = FileManager.default.createFile(
             atPath: config, contents: Data("audit:\n  signing_key_file: audit-signing.pem\n".utf8), attributes: secret)
         let database = directory.file("data/failoverd.db")
 
