@@ -119,9 +119,12 @@ fuzz: deps
 
 # The whole suite under each sanitizer, each in a build folder of its own; the end-to-end tests run the failoverd
 # binary built beside the test bundle, so it is instrumented too.
+# Benchmarks/sanitizers/ holds the suppressions of reports inside the toolchain's libraries, each with its reason.
+SANITIZER_OPTIONS = ASAN_OPTIONS=suppressions=$(CURDIR)/Benchmarks/sanitizers/asan.supp \
+                    LSAN_OPTIONS=suppressions=$(CURDIR)/Benchmarks/sanitizers/lsan.supp:print_suppressions=0
 sanitize: test-deps
 	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
-	$(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
+	$(SANITIZER_OPTIONS) $(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
 	TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" $(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread
 

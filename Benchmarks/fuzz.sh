@@ -20,7 +20,8 @@ work="$top/.build-fuzz/work"
 crashers="$top/.build-fuzz/crashers"
 mkdir -p "$work" "$crashers"
 # Leaks outside failoverd's code that a target reaches (each explained in the file).
-export LSAN_OPTIONS="suppressions=$top/Benchmarks/fuzz-lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS="suppressions=$top/Benchmarks/sanitizers/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export ASAN_OPTIONS="suppressions=$top/Benchmarks/sanitizers/asan.supp${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 
 printf '%-12s %12s %9s %8s %10s %8s %9s\n' target executions seconds cov features corpus findings
 failed=0

@@ -88,7 +88,8 @@ static void notify_connection(void *cls, struct MHD_Connection *connection, void
     }
 }
 
-struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, char *error, size_t error_len) {
+struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, char *error, size_t error_len,
+                                       void **hooks_out) {
     struct addrinfo hints;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
@@ -121,7 +122,7 @@ struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, c
     if (tls) {
         flags |= MHD_USE_TLS;
     }
-    /* Freed never: a daemon's hooks live as long as the process may call back into them (a handful per process). */
+    /* The daemon's callbacks read these until it has stopped: failoverd_mhd_stop frees them after MHD_stop_daemon. */
     failoverd_mhd_hooks *hooks = calloc(1, sizeof *hooks);
     if (hooks == NULL) {
         snprintf(error, error_len, "out of memory");
@@ -170,8 +171,16 @@ struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, c
                        "client CA that GnuTLS cannot read)"
                      : "cannot listen on %s:%u (address in use, not local, or not permitted)",
                  host ? host : "*", (unsigned)settings->port);
+        return NULL;
     }
+    *hooks_out = hooks;
     return daemon;
+}
+
+void failoverd_mhd_stop(struct MHD_Daemon *daemon, void *hooks) {
+    /* MHD_stop_daemon joins the daemon's threads: no callback reads the hooks after it returns. */
+    MHD_stop_daemon(daemon);
+    free(hooks);
 }
 
 uint16_t failoverd_mhd_bound_port(struct MHD_Daemon *daemon) {

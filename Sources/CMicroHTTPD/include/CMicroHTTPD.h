@@ -50,8 +50,13 @@ typedef struct failoverd_mhd_settings {
 } failoverd_mhd_settings;
 
 /// Starts a daemon with an internal polling thread (epoll where available) and suspend/resume enabled.
-/// Returns NULL when the address cannot be resolved or bound; `error` then holds a description.
-struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, char *error, size_t error_len);
+/// Returns NULL when the address cannot be resolved or bound; `error` then holds a description. On success
+/// `hooks_out` receives the callbacks' state, which `failoverd_mhd_stop` frees with the daemon.
+struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, char *error, size_t error_len,
+                                       void **hooks_out);
+
+/// Stops the daemon (its threads joined) and frees the callbacks' state `failoverd_mhd_start` gave out.
+void failoverd_mhd_stop(struct MHD_Daemon *daemon, void *hooks);
 
 /// The port the daemon listens on (useful after binding port 0); 0 when unknown.
 uint16_t failoverd_mhd_bound_port(struct MHD_Daemon *daemon);

@@ -95,6 +95,7 @@ public final class HTTPServer: Sendable {
             settings.accept_context = context
             settings.connection_handler = connectionHandler
             settings.connection_context = context
+            var hooks: UnsafeMutableRawPointer?
             // The PEM text is read while the daemon starts (GnuTLS copies it), so these pointers may end after.
             let started: OpaquePointer? = withOptionalCString(configuration.tls?.keyPEM) { key in
                 withOptionalCString(configuration.tls?.certificatePEM) { certificate in
@@ -111,7 +112,7 @@ public final class HTTPServer: Sendable {
                                 settings.tls_trust_pem = nil
                             }
                             return errorText.withUnsafeMutableBufferPointer { buffer in
-                                failoverd_mhd_start(&settings, buffer.baseAddress, buffer.count)
+                                failoverd_mhd_start(&settings, buffer.baseAddress, buffer.count, &hooks)
                             }
                         }
                     }
@@ -121,7 +122,7 @@ public final class HTTPServer: Sendable {
                 return .failure(
                     .cannotListen(String(decoding: errorText.prefix { $0 != 0 }.map(UInt8.init), as: UTF8.self)))
             }
-            handle = DaemonHandle(pointer: started)
+            handle = DaemonHandle(pointer: started, hooks: hooks)
             return .success(())
         }
         try result.get()
@@ -194,13 +195,18 @@ struct SuspendedConnections: Sendable {
 /// The daemon pointer; only touched under the server's lock.
 private final class DaemonHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// The C callbacks' state, freed with the daemon.
+    let hooks: UnsafeMutableRawPointer?
     var quiesced = false
     var quiescedSocket: Int32?
-    init(pointer: OpaquePointer) { self.pointer = pointer }
+    init(pointer: OpaquePointer, hooks: UnsafeMutableRawPointer?) {
+        self.pointer = pointer
+        self.hooks = hooks
+    }
 
     /// Stops the daemon, then closes the listen socket it handed over when it was quiesced.
     func stop() {
-        MHD_stop_daemon(pointer)
+        failoverd_mhd_stop(pointer, hooks)
         if let quiescedSocket { _ = close(quiescedSocket) }
         quiescedSocket = nil
     }
