@@ -8,10 +8,10 @@ import Synchronization
 /// `/webhook`, and `kill -9` by PID at random moments, each followed by a restart on the same state directory.
 ///
 /// Every region's runbook points `app-<region> A` at the secondary on both fakes (step 0 Linode, step 1
-/// DigitalOcean) and fails back automatically after a 1 s hold. The fakes answer a share of the record writes
+/// DigitalOcean) and fails back automatically after a 300 ms hold. The fakes answer a share of the record writes
 /// late (150 ms), so that kills also land in the middle of a DNS write. Senders keep a ledger of every
 /// acknowledged delivery. After the last kill the senders stop, failoverd starts once more, every region that
-/// still fires is resolved, and once no execution, failback hold or pending reopen is left the service is stopped
+/// is resolved (so every key must end `normal`, failed back), and once no execution, failback hold or pending reopen is left the service is stopped
 /// and ``CrashCampaignInspection`` checks the state file, the fakes and the audit chain.
 public struct CrashCampaign: Sendable {
     /// How many times failoverd is killed.
@@ -61,7 +61,9 @@ public struct CrashCampaign: Sendable {
         let failoverd = CampaignFailoverd(
             directory: directory, configPath: try world.writeConfiguration(in: directory),
             databasePath: directory.file("data/failoverd.db"))
-        defer { directory.remove() }
+        // FAILOVERD_CHAOS_KEEP=1 keeps the state directory (database, logs) for a look afterwards.
+        let keep = ProcessInfo.processInfo.environment["FAILOVERD_CHAOS_KEEP"] == "1"
+        defer { if keep { progress("kept \(directory.path)") } else { directory.remove() } }
         do {
             let report = try await campaign(world: world, failoverd: failoverd, started: started)
             await failoverd.stop()
@@ -94,7 +96,7 @@ public struct CrashCampaign: Sendable {
                     let region = regionScripts[Int.random(in: 0..<regionScripts.count, using: &random)]
                     let (notice, body) = await region.next(using: &random)
                     await ledger.deliver(body, notice: notice.rawValue, to: failoverd, until: { stopSenders.isRaised })
-                    try? await Task.sleep(for: .milliseconds(Int.random(in: 2...25, using: &random)))
+                    try? await Task.sleep(for: .milliseconds(Int.random(in: 10...80, using: &random)))
                 }
             }
         }
@@ -135,7 +137,7 @@ public struct CrashCampaign: Sendable {
         // The final restart: resolve what still fires, let every execution, hold and reopen run out.
         try await failoverd.start()
         for region in regionScripts {
-            if let resolution = await region.finalResolution() {
+            for resolution in await region.finalResolutions() {
                 await ledger.deliver(resolution, notice: "resolved", to: failoverd, until: { ContinuousClock.now > deadline })
             }
         }

@@ -44,6 +44,7 @@ struct CrashCampaignInspection: Sendable {
         var state: String
         var startedAt: Int64?
         var createdAt: Int64
+        var finishedAt: Int64?
         var claims: Int
     }
 
@@ -64,20 +65,21 @@ struct CrashCampaignInspection: Sendable {
             let executions = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, runbook, incident_id, kind, state, started_at_ms, created_at_ms, claims
+                    SELECT id, runbook, incident_id, kind, state, started_at_ms, created_at_ms, finished_at_ms, claims
                     FROM executions WHERE dry_run = 0 ORDER BY id
                     """
             ).map {
                 Execution(
                     id: $0["id"], runbook: $0["runbook"], incident: $0["incident_id"], kind: $0["kind"],
                     state: $0["state"], startedAt: $0["started_at_ms"], createdAt: $0["created_at_ms"],
-                    claims: $0["claims"])
+                    finishedAt: $0["finished_at_ms"], claims: $0["claims"])
             }
-            checks.append(incidentCheck(try Row.fetchAll(db, sql: "SELECT id, runbook, opened_at_ms FROM incidents ORDER BY id"), executions))
+            checks.append(incidentCheck(try Row.fetchAll(db, sql: "SELECT id, runbook, opened_at_ms, closed_at_ms FROM incidents ORDER BY id"), executions))
             checks.append(
                 CampaignCheck(
                     "executions failed", count: executions.filter { $0.state == "failed" }.count,
-                    detail: "\(executions.count) executions, \(executions.filter { $0.claims > 1 }.count) taken back "
+                    detail: "\(executions.count) executions (\(executions.filter { $0.kind == "failback" }.count) failbacks), "
+                        + "\(executions.filter { $0.claims > 1 }.count) taken back "
                         + "after a kill, \(executions.map(\.claims).reduce(0, +)) claims"))
             checks.append(
                 CampaignCheck(
@@ -110,21 +112,27 @@ struct CrashCampaignInspection: Sendable {
         }
     }
 
-    /// Every incident has exactly one succeeded failover, except two cases the state machine defines, counted
-    /// apart: the incident resolved before its failover started (the failover is `cancelled`, never started), or
-    /// the incident opened while the key was failed over already (no failover is due: the key's latest execution
-    /// created before the incident opened is a failover that succeeded).
+    /// Every incident has exactly one succeeded failover, except three cases the state machine defines, counted
+    /// apart: the incident resolved before its failover started (the failover is `cancelled`, never started); the
+    /// incident opened while the key was failed over already (no failover is due: the key's latest execution
+    /// created before the incident opened is a failover that succeeded); the incident opened and closed while a
+    /// failback ran (the failback's end found nothing firing: that latest execution is a succeeded failback that
+    /// finished after the incident closed).
     private func incidentCheck(_ incidents: [Row], _ executions: [Execution]) -> CampaignCheck {
         var wrong: [String] = []
         var completed = 0
         var resolvedFirst = 0
         var joinedFailedOver = 0
+        var duringFailback = 0
         let failoversByIncident = Dictionary(grouping: executions.filter { $0.kind == "failover" && $0.incident != nil }) {
             $0.incident!
         }
         let executionsByRunbook = Dictionary(grouping: executions, by: \.runbook)
         for incident in incidents {
             let id: Int64 = incident["id"]
+            let openedAt: Int64 = incident["opened_at_ms"]
+            let closedAt: Int64? = incident["closed_at_ms"]
+            let previous = executionsByRunbook[incident["runbook"]]?.last { $0.createdAt <= openedAt }
             let failovers = failoversByIncident[id] ?? []
             let succeeded = failovers.filter { $0.state == "succeeded" }.count
             if succeeded == 1, failovers.allSatisfy({ $0.state == "succeeded" || ($0.state == "cancelled" && $0.startedAt == nil) }) {
@@ -133,11 +141,12 @@ struct CrashCampaignInspection: Sendable {
                 failovers.allSatisfy({ $0.state == "cancelled" && $0.startedAt == nil })
             {
                 resolvedFirst += 1
-            } else if failovers.isEmpty,
-                let previous = executionsByRunbook[incident["runbook"]]?.last(where: { $0.createdAt <= incident["opened_at_ms"] }),
-                previous.kind == "failover", previous.state == "succeeded"
-            {
+            } else if failovers.isEmpty, let previous, previous.kind == "failover", previous.state == "succeeded" {
                 joinedFailedOver += 1
+            } else if failovers.isEmpty, let previous, let closedAt, previous.kind == "failback",
+                previous.state == "succeeded", let finishedAt = previous.finishedAt, closedAt <= finishedAt
+            {
+                duringFailback += 1
             } else {
                 wrong.append("incident \(id): failovers \(failovers.map { "\($0.id) \($0.state)" })")
             }
@@ -145,27 +154,25 @@ struct CrashCampaignInspection: Sendable {
         return CampaignCheck(
             "incidents without exactly one completed failover", count: wrong.count,
             detail: "\(incidents.count) incidents: \(completed) with one succeeded failover, \(resolvedFirst) resolved "
-                + "before their failover started, \(joinedFailedOver) opened while the key was failed over"
+                + "before their failover started, \(joinedFailedOver) opened while the key was failed over, "
+                + "\(duringFailback) opened and closed during a failback"
                 + (wrong.isEmpty ? "" : "; \(wrong.prefix(5).joined(separator: "; "))"))
     }
 
-    /// Each record at the fakes holds what its key's final phase asks for: the primary in `normal`, the secondary
-    /// in `failed_over` (a key in any other phase counts as wrong for both of its records).
+    /// Every region was resolved last, so every key must be back in `normal` and each record at the fakes must
+    /// point at the primary again (a key in another phase counts as wrong for both of its records).
     private func dnsCheck(_ phases: [String: String]) -> CampaignCheck {
         var wrong: [String] = []
         var summary: [String: Int] = [:]
         for region in world.regions {
             let phase = phases[CrashCampaignWorld.runbook(region)] ?? "normal"
             summary[phase, default: 0] += 1
-            let secondary = phase == "failed_over"
-            let linodeWanted = secondary ? CrashCampaignWorld.linodeTargets.secondary : CrashCampaignWorld.linodeTargets.primary
-            let digitalOceanWanted =
-                secondary ? CrashCampaignWorld.digitalOceanTargets.secondary : CrashCampaignWorld.digitalOceanTargets.primary
             let linodeHas = world.linode.targets(zone: "example.com", name: "app-\(region)")
             let digitalOceanHas = world.digitalOcean.targets(zone: "example.org", name: "app-\(region)")
-            let resting = phase == "normal" || phase == "failed_over"
-            if !resting || linodeHas != [linodeWanted] { wrong.append("linode app-\(region) \(phase) \(linodeHas)") }
-            if !resting || digitalOceanHas != [digitalOceanWanted] {
+            if phase != "normal" || linodeHas != [CrashCampaignWorld.linodeTargets.primary] {
+                wrong.append("linode app-\(region) \(phase) \(linodeHas)")
+            }
+            if phase != "normal" || digitalOceanHas != [CrashCampaignWorld.digitalOceanTargets.primary] {
                 wrong.append("digitalocean app-\(region) \(phase) \(digitalOceanHas)")
             }
         }

@@ -36,8 +36,8 @@ actor CrashCampaignRegion {
         let body = AlertmanagerWebhookBody.firing(labels: labels, startsAt: current.startsAt)
         if let endsAt = current.endsAt {
             switch roll {
-            case 0..<45: return newPeriod()
-            case 45..<80: return (.duplicate, body.resolved(at: endsAt))
+            case 0..<20: return newPeriod()
+            case 20..<80: return (.duplicate, body.resolved(at: endsAt))
             default: return (.stale, body)
             }
         }
@@ -58,15 +58,16 @@ actor CrashCampaignRegion {
     private func newPeriod() -> (Notice, AlertmanagerWebhookBody) {
         let startsAt = now()
         periods.append((startsAt, nil))
-        if periods.count > 4 { periods.removeFirst() }
         return (.firing, AlertmanagerWebhookBody.firing(labels: labels, startsAt: startsAt))
     }
 
-    /// The resolution of the current period, when it fires (the campaign's last word for the region).
-    func finalResolution() -> AlertmanagerWebhookBody? {
-        guard let current = periods.last, current.endsAt == nil else { return nil }
-        let endsAt = now()
-        periods[periods.count - 1].endsAt = endsAt
-        return AlertmanagerWebhookBody.firing(labels: labels, startsAt: current.startsAt).resolved(at: endsAt)
+    /// The campaign's last word for the region, oldest first: every period's resolution again (as the HA peer
+    /// whose stale firing reopened a period sends its own resolved later), the current one resolved now when it
+    /// still fires. Together they close every episode a stale firing reopened and cancel every pending reopen.
+    func finalResolutions() -> [AlertmanagerWebhookBody] {
+        if let current = periods.last, current.endsAt == nil { periods[periods.count - 1].endsAt = now() }
+        return periods.map { period in
+            AlertmanagerWebhookBody.firing(labels: labels, startsAt: period.startsAt).resolved(at: period.endsAt ?? now())
+        }
     }
 }

@@ -62,7 +62,7 @@ struct CrashCampaignWorld: Sendable {
                       - \(digitalOceanDNS(Self.digitalOceanTargets.secondary))
                     failback:
                       mode: auto
-                      hold: 1s
+                      hold: 300ms
                       steps:
                         - \(linodeDNS(Self.linodeTargets.primary))
                         - \(digitalOceanDNS(Self.digitalOceanTargets.primary))
