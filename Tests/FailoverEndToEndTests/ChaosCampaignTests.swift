@@ -12,7 +12,9 @@ struct ChaosCampaignTests {
         for check in report.checks { #expect(check.passed, "\(check)\n\(report)") }
     }
 
-    @Test("fault campaign: provider faults recover or fail clearly, storage faults answer 503 and recover", .timeLimit(.minutes(3)))
+    @Test(
+        "fault campaign: provider faults recover or fail clearly, storage faults answer 503 and recover",
+        .timeLimit(.minutes(3)))
     func faultCampaign() async throws {
         let report = try await FaultCampaign().run()
         for line in report.providerFaults + report.storageFaults { #expect(line.passed, "\(line)\n\(report)") }

@@ -62,7 +62,9 @@ public final class CampaignFailoverd: Sendable {
             }
             guard waitUntilReady else { return }
             do {
-                try await PollingDeadline.wait(for: "failoverd to answer /-/ready 200", within: timeout, every: .milliseconds(20)) {
+                try await PollingDeadline.wait(
+                    for: "failoverd to answer /-/ready 200", within: timeout, every: .milliseconds(20)
+                ) {
                     guard process.isRunning else {
                         throw FailoverdAPIError("failoverd exited at start:\n\(process.output.suffix(3000))")
                     }

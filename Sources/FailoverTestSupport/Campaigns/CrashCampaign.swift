@@ -123,7 +123,9 @@ public struct CrashCampaign: Sendable {
                 killsDone += 1
                 if kills >= 10, killsDone % (kills / 10) == 0 {
                     let figures = ledger.figures
-                    progress("kills \(killsDone)/\(kills), webhooks sent \(figures.sent), acknowledged \(figures.acknowledged)")
+                    progress(
+                        "kills \(killsDone)/\(kills), webhooks sent \(figures.sent), acknowledged \(figures.acknowledged)"
+                    )
                 }
             }
         } catch {
@@ -138,7 +140,8 @@ public struct CrashCampaign: Sendable {
         try await failoverd.start()
         for region in regionScripts {
             for resolution in await region.finalResolutions() {
-                await ledger.deliver(resolution, notice: "resolved", to: failoverd, until: { ContinuousClock.now > deadline })
+                await ledger.deliver(
+                    resolution, notice: "resolved", to: failoverd, until: { ContinuousClock.now > deadline })
             }
         }
         let inspection = CrashCampaignInspection(world: world, databasePath: failoverd.databasePath)

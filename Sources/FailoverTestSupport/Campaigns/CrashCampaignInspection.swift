@@ -74,11 +74,16 @@ struct CrashCampaignInspection: Sendable {
                     state: $0["state"], startedAt: $0["started_at_ms"], createdAt: $0["created_at_ms"],
                     finishedAt: $0["finished_at_ms"], claims: $0["claims"])
             }
-            checks.append(incidentCheck(try Row.fetchAll(db, sql: "SELECT id, runbook, opened_at_ms, closed_at_ms FROM incidents ORDER BY id"), executions))
+            checks.append(
+                incidentCheck(
+                    try Row.fetchAll(
+                        db, sql: "SELECT id, runbook, opened_at_ms, closed_at_ms FROM incidents ORDER BY id"),
+                    executions))
             checks.append(
                 CampaignCheck(
                     "executions failed", count: executions.filter { $0.state == "failed" }.count,
-                    detail: "\(executions.count) executions (\(executions.filter { $0.kind == "failback" }.count) failbacks), "
+                    detail:
+                        "\(executions.count) executions (\(executions.filter { $0.kind == "failback" }.count) failbacks), "
                         + "\(executions.filter { $0.claims > 1 }.count) taken back "
                         + "after a kill, \(executions.map(\.claims).reduce(0, +)) claims"))
             checks.append(
@@ -124,7 +129,9 @@ struct CrashCampaignInspection: Sendable {
         var resolvedFirst = 0
         var joinedFailedOver = 0
         var duringFailback = 0
-        let failoversByIncident = Dictionary(grouping: executions.filter { $0.kind == "failover" && $0.incident != nil }) {
+        let failoversByIncident = Dictionary(
+            grouping: executions.filter { $0.kind == "failover" && $0.incident != nil }
+        ) {
             $0.incident!
         }
         let executionsByRunbook = Dictionary(grouping: executions, by: \.runbook)
@@ -135,7 +142,9 @@ struct CrashCampaignInspection: Sendable {
             let previous = executionsByRunbook[incident["runbook"]]?.last { $0.createdAt <= openedAt }
             let failovers = failoversByIncident[id] ?? []
             let succeeded = failovers.filter { $0.state == "succeeded" }.count
-            if succeeded == 1, failovers.allSatisfy({ $0.state == "succeeded" || ($0.state == "cancelled" && $0.startedAt == nil) }) {
+            if succeeded == 1,
+                failovers.allSatisfy({ $0.state == "succeeded" || ($0.state == "cancelled" && $0.startedAt == nil) })
+            {
                 completed += 1
             } else if succeeded == 0, !failovers.isEmpty,
                 failovers.allSatisfy({ $0.state == "cancelled" && $0.startedAt == nil })
@@ -194,7 +203,8 @@ struct CrashCampaignInspection: Sendable {
         for region in world.regions {
             let runbook = CrashCampaignWorld.runbook(region)
             for (fake, record, path) in [
-                (world.linode, world.linodeRecords[region]!, "0"), (world.digitalOcean, world.digitalOceanRecords[region]!, "1"),
+                (world.linode, world.linodeRecords[region]!, "0"),
+                (world.digitalOcean, world.digitalOceanRecords[region]!, "1"),
             ] {
                 let written = fake.writeRequestCount(record: record)
                 let explained = runs["\(runbook) \(path)"] ?? 0
@@ -208,6 +218,7 @@ struct CrashCampaignInspection: Sendable {
         }
         return CampaignCheck(
             "double writes (record writes beyond the runs of their DNS steps)", count: excess,
-            detail: "\(writes) writes at the fakes, \(stepRuns) DNS step runs" + (details.isEmpty ? "" : "; \(details)"))
+            detail: "\(writes) writes at the fakes, \(stepRuns) DNS step runs" + (details.isEmpty ? "" : "; \(details)")
+        )
     }
 }

@@ -49,7 +49,9 @@ actor CrashCampaignRegion {
             periods[periods.count - 1].endsAt = endsAt
             return (.resolved, body.resolved(at: endsAt))
         default:
-            guard periods.count >= 2, let earlierEnd = periods[periods.count - 2].endsAt else { return (.duplicate, body) }
+            guard periods.count >= 2, let earlierEnd = periods[periods.count - 2].endsAt else {
+                return (.duplicate, body)
+            }
             let earlier = AlertmanagerWebhookBody.firing(labels: labels, startsAt: periods[periods.count - 2].startsAt)
             return (.stale, earlier.resolved(at: earlierEnd))
         }
@@ -67,7 +69,8 @@ actor CrashCampaignRegion {
     func finalResolutions() -> [AlertmanagerWebhookBody] {
         if let current = periods.last, current.endsAt == nil { periods[periods.count - 1].endsAt = now() }
         return periods.map { period in
-            AlertmanagerWebhookBody.firing(labels: labels, startsAt: period.startsAt).resolved(at: period.endsAt ?? now())
+            AlertmanagerWebhookBody.firing(labels: labels, startsAt: period.startsAt).resolved(
+                at: period.endsAt ?? now())
         }
     }
 }

@@ -34,7 +34,8 @@ struct CrashCampaignWorld: Sendable {
         self.digitalOceanRecords = digitalOceanRecords
         // A share of record writes is answered late, so that kills also find a DNS write in flight.
         linode.inject(.slowAnswer(.milliseconds(150)), times: 1_000_000, method: .put, pathContaining: "/records/")
-        digitalOcean.inject(.slowAnswer(.milliseconds(150)), times: 1_000_000, method: .put, pathContaining: "/records/")
+        digitalOcean.inject(
+            .slowAnswer(.milliseconds(150)), times: 1_000_000, method: .put, pathContaining: "/records/")
     }
 
     /// The runbook's name for a region.

@@ -90,7 +90,8 @@ extension FaultCampaign {
             guard mount.status == 0 else {
                 return FaultOutcome(
                     fault: fault.name,
-                    outcome: "skipped: cannot mount a tmpfs (\(mount.output.trimmingCharacters(in: .whitespacesAndNewlines)))",
+                    outcome:
+                        "skipped: cannot mount a tmpfs (\(mount.output.trimmingCharacters(in: .whitespacesAndNewlines)))",
                     attempts: "-", time: "-", checks: "-", passed: true)
             }
         }
@@ -118,7 +119,9 @@ extension FaultCampaign {
         }
     }
 
-    private func exercise(_ fault: StorageFault, failoverd: CampaignFailoverd, data: String) async throws -> FaultOutcome {
+    private func exercise(
+        _ fault: StorageFault, failoverd: CampaignFailoverd, data: String
+    ) async throws -> FaultOutcome {
         try await failoverd.start()
         let ledger = WebhookLedger()
         let padding = String(repeating: "x", count: 8000)
@@ -149,7 +152,8 @@ extension FaultCampaign {
         try await fault.remove(data)
         var recovered = true
         do {
-            try await PollingDeadline.wait(for: "webhooks 200 and /-/ready 200 again", within: .seconds(30)) { () async -> Bool? in
+            try await PollingDeadline.wait(for: "webhooks 200 and /-/ready 200 again", within: .seconds(30)) {
+                () async -> Bool? in
                 let ready = (try? await TestHTTP.send(port: port, "GET", "/-/ready"))?.status == 200
                 guard ready else { return nil }
                 return await post() == 200 ? true : nil
@@ -168,7 +172,8 @@ extension FaultCampaign {
             fault: fault.name,
             outcome: "webhook \(webhookRefused ? "503" : "NOT refused"), /-/ready \(readyRefused ? "503" : "NOT 503")",
             attempts: "\(postedDuring) webhooks during the fault",
-            time: recovered ? String(format: "recovered in %.2f s", Double(recovery / .milliseconds(1)) / 1000) : "NOT recovered",
+            time: recovered
+                ? String(format: "recovered in %.2f s", Double(recovery / .milliseconds(1)) / 1000) : "NOT recovered",
             checks: "acknowledged \(acknowledged.count), lost \(lost)",
             passed: webhookRefused && readyRefused && recovered && lost == 0)
     }

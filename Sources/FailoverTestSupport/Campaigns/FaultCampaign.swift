@@ -39,7 +39,8 @@ public struct FaultCampaign: Sendable {
         for fault in ProviderFaultCase.all {
             let fake = fault.target == .digitalOcean ? digitalOcean : linode
             for record in ["f-\(fault.name)"] + (fault.revokesToken ? ["f-\(fault.name)-b"] : []) {
-                records[record] = fake.addRecord(zone: fault.zone, name: record, type: "A", target: "192.0.2.9", ttl: 60)
+                records[record] = fake.addRecord(
+                    zone: fault.zone, name: record, type: "A", target: "192.0.2.9", ttl: 60)
             }
         }
         // Pagination needs pages: twenty more records in the zone.
@@ -49,7 +50,8 @@ public struct FaultCampaign: Sendable {
         try directory.write("webhook-token", CrashCampaign.webhookToken + "\n")
         try directory.write("admin-token", CrashCampaign.adminToken + "\n")
         try directory.write("provider-token", CrashCampaign.providerToken + "\n")
-        let account = "token_file: provider-token, connect_timeout: 1s, request_timeout: 1s, max_attempts: 5, max_retry_duration: 15s"
+        let account =
+            "token_file: provider-token, connect_timeout: 1s, request_timeout: 1s, max_attempts: 5, max_retry_duration: 15s"
         let config = try directory.write(
             "failoverd.yml",
             """
@@ -145,7 +147,9 @@ public struct FaultCampaign: Sendable {
         let elapsed = ContinuousClock.now - posted
         let changes = fake.requests.filter { request in
             request.isWrite && (200..<300).contains(request.status)
-                && records.filter { $0.key.hasPrefix("f-\(fault.name)") }.values.contains { request.path.hasSuffix("/records/\($0)") }
+                && records.filter { $0.key.hasPrefix("f-\(fault.name)") }.values.contains {
+                    request.path.hasSuffix("/records/\($0)")
+                }
         }.count
         let wanted = fault.expectSuccess ? ["198.51.100.9"] : ["192.0.2.9"]
         let lastRecord = fault.revokesToken ? "f-\(fault.name)-b" : "f-\(fault.name)"
@@ -155,14 +159,15 @@ public struct FaultCampaign: Sendable {
         let succeeded = execution.state == "succeeded"
         let outcome =
             succeeded
-            ? "succeeded" : "\(execution.state): \((execution.error ?? "no error given").prefix(110))"
+            ? "succeeded" : "\(execution.state): \((execution.error ?? "no error given").prefix(220))"
         let maximumChanges = fault.revokesToken ? 1 : (fault.expectSuccess ? 1 : 0)
         return FaultOutcome(
             fault: fault.fault, outcome: outcome,
             attempts: "\(requests.count) requests (\(requests.filter(\.isWrite).count) writes)"
                 + (dropped > 0 ? " + \(dropped) reset" : ""),
             time: String(format: "%.2f s", Double(elapsed / .milliseconds(1)) / 1000),
-            checks: "changes \(changes), \(hung ? "HUNG" : "not hung"), record \(recordRight ? "as expected" : "WRONG")",
+            checks:
+                "changes \(changes), \(hung ? "HUNG" : "not hung"), record \(recordRight ? "as expected" : "WRONG")",
             passed: !hung && succeeded == fault.expectSuccess && changes <= maximumChanges && recordRight
                 && (succeeded || execution.error?.isEmpty == false))
     }

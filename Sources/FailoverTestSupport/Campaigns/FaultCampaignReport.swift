@@ -13,7 +13,8 @@ public struct FaultCampaignReport: Sendable, CustomStringConvertible {
         var lines = ["provider faults: fault | outcome | requests at the fake | time to recover or give up | checks"]
         lines += providerFaults.map(\.description)
         lines.append(
-            "storage faults: fault | webhook and /-/ready during the fault | webhooks posted | time to recover | checks")
+            "storage faults: fault | webhook and /-/ready during the fault | webhooks posted | time to recover | checks"
+        )
         lines += storageFaults.map(\.description)
         lines.append(passed ? "fault campaign passed" : "fault campaign FAILED")
         return lines.joined(separator: "\n")

@@ -15,11 +15,12 @@ public struct FaultOutcome: Sendable, CustomStringConvertible {
     /// Whether the outcome is the expected one and every check held; a skipped case passes.
     public var passed: Bool
 
-    /// `fault | outcome | attempts | time | checks | ok/FAIL`.
+    /// `fault | outcome | attempts | time | checks | ok/FAIL`, on one line (runs of white space in a column become
+    /// one space).
     public var description: String {
         [
-            fault.padding(toLength: 44, withPad: " ", startingAt: 0), outcome, attempts, time, checks,
+            fault.padding(toLength: max(fault.count, 52), withPad: " ", startingAt: 0), outcome, attempts, time, checks,
             passed ? "ok" : "FAIL",
-        ].joined(separator: " | ")
+        ].map { $0.split(whereSeparator: \.isNewline).joined(separator: " ") }.joined(separator: " | ")
     }
 }

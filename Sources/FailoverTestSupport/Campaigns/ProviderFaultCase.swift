@@ -19,14 +19,17 @@ struct ProviderFaultCase: Sendable {
     static let all: [ProviderFaultCase] = [
         ProviderFaultCase(
             name: "rate-limit", fault: "429 storm, Retry-After: 1, x3 on PUT", target: .linode, expectSuccess: true),
-        ProviderFaultCase(name: "server-error", fault: "5xx burst (503) x3 on PUT", target: .digitalOcean, expectSuccess: true),
+        ProviderFaultCase(
+            name: "server-error", fault: "5xx burst (503) x3 on PUT", target: .digitalOcean, expectSuccess: true),
         ProviderFaultCase(
             name: "timeout", fault: "timeout (no answer beyond 1 s) x2 on PUT", target: .linode, expectSuccess: true),
         ProviderFaultCase(
             name: "reset", fault: "connection reset (proxy RST) x2", target: .linodeThroughProxy, expectSuccess: true),
-        ProviderFaultCase(name: "html", fault: "HTML error page (502) x2 on PUT", target: .digitalOcean, expectSuccess: true),
         ProviderFaultCase(
-            name: "pagination", fault: "slow pagination (1 per page, 150 ms each)", target: .linode, expectSuccess: true),
+            name: "html", fault: "HTML error page (502) x2 on PUT", target: .digitalOcean, expectSuccess: true),
+        ProviderFaultCase(
+            name: "pagination", fault: "slow pagination (1 per page, 150 ms each)", target: .linode, expectSuccess: true
+        ),
         ProviderFaultCase(
             name: "revoked", fault: "token revoked between two DNS steps", target: .linode, expectSuccess: false,
             revokesToken: true),
@@ -53,7 +56,9 @@ struct ProviderFaultCase: Sendable {
         }
         var steps = ["      - \(dns("f-\(name)"))"]
         if revokesToken {
-            steps += ["      - exec: {command: [\"/bin/sleep\", \"1\"], timeout: 10s}", "      - \(dns("f-\(name)-b"))"]
+            steps += [
+                "      - exec: {command: [\"/bin/sleep\", \"1\"], timeout: 10s}", "      - \(dns("f-\(name)-b"))",
+            ]
         }
         return """
               fault-\(name):
