@@ -35,17 +35,14 @@ public struct FaultCampaign: Sendable {
         let proxy = try ConnectionDroppingProxy(upstreamPort: linode.port)
         linode.addZone("example.com")
         digitalOcean.addZone("example.org")
-        var records: [String: Int] = [:]
+        var records: [String: [Int]] = [:]
         for fault in ProviderFaultCase.all {
             let fake = fault.target == .digitalOcean ? digitalOcean : linode
             for record in ["f-\(fault.name)"] + (fault.revokesToken ? ["f-\(fault.name)-b"] : []) {
-                records[record] = fake.addRecord(
-                    zone: fault.zone, name: record, type: "A", target: "192.0.2.9", ttl: 60)
+                records[record] = fault.initialTargets.map {
+                    fake.addRecord(zone: fault.zone, name: record, type: "A", target: $0, ttl: 60)
+                }
             }
-        }
-        // Pagination needs pages: twenty more records in the zone.
-        for index in 0..<20 {
-            linode.addRecord(zone: "example.com", name: "filler-\(index)", type: "A", target: "192.0.2.50", ttl: 60)
         }
         try directory.write("webhook-token", CrashCampaign.webhookToken + "\n")
         try directory.write("admin-token", CrashCampaign.adminToken + "\n")
@@ -95,7 +92,7 @@ public struct FaultCampaign: Sendable {
 
     private func run(
         _ fault: ProviderFaultCase, fake: FakeDNSProviderServer, proxy: ConnectionDroppingProxy,
-        records: [String: Int], failoverd: CampaignFailoverd
+        records: [String: [Int]], failoverd: CampaignFailoverd
     ) async throws -> FaultOutcome {
         fake.resetRequestLog()
         let droppedBefore = proxy.droppedConnections
@@ -147,20 +144,22 @@ public struct FaultCampaign: Sendable {
         let elapsed = ContinuousClock.now - posted
         let changes = fake.requests.filter { request in
             request.isWrite && (200..<300).contains(request.status)
-                && records.filter { $0.key.hasPrefix("f-\(fault.name)") }.values.contains {
+                && records.filter { $0.key.hasPrefix("f-\(fault.name)") }.values.joined().contains {
                     request.path.hasSuffix("/records/\($0)")
                 }
         }.count
-        let wanted = fault.expectSuccess ? ["198.51.100.9"] : ["192.0.2.9"]
+        let wanted = fault.expectSuccess ? fault.desiredTargets : fault.initialTargets
         let lastRecord = fault.revokesToken ? "f-\(fault.name)-b" : "f-\(fault.name)"
-        let recordRight = fake.targets(zone: fault.zone, name: lastRecord) == wanted
+        let recordRight = fake.targets(zone: fault.zone, name: lastRecord) == wanted.sorted()
         let requests = fake.requests
         let dropped = proxy.droppedConnections - droppedBefore
         let succeeded = execution.state == "succeeded"
         let outcome =
             succeeded
             ? "succeeded" : "\(execution.state): \((execution.error ?? "no error given").prefix(220))"
-        let maximumChanges = fault.revokesToken ? 1 : (fault.expectSuccess ? 1 : 0)
+        // One change per record of the set at most; none when the runbook must fail (but the first record of the
+        // revoked case, whose step ran before the token went).
+        let maximumChanges = fault.revokesToken ? 1 : (fault.expectSuccess ? fault.recordCount : 0)
         return FaultOutcome(
             fault: fault.fault, outcome: outcome,
             attempts: "\(requests.count) requests (\(requests.filter(\.isWrite).count) writes)"

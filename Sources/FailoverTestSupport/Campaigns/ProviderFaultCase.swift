@@ -14,6 +14,13 @@ struct ProviderFaultCase: Sendable {
     var expectSuccess: Bool
     /// A second DNS step after a 1 s `exec` pause, during which the token is revoked.
     var revokesToken = false
+    /// How many A records the record set holds (more than one: its listing spans pages of one).
+    var recordCount = 1
+
+    /// The targets before the runbook (as the fake holds them) and after it.
+    var initialTargets: [String] { (0..<recordCount).map { "192.0.2.\(9 + $0)" } }
+    /// See ``initialTargets``.
+    var desiredTargets: [String] { (0..<recordCount).map { "198.51.100.\(9 + $0)" } }
 
     /// The cases, in the order run.
     static let all: [ProviderFaultCase] = [
@@ -28,7 +35,8 @@ struct ProviderFaultCase: Sendable {
         ProviderFaultCase(
             name: "html", fault: "HTML error page (502) x2 on PUT", target: .digitalOcean, expectSuccess: true),
         ProviderFaultCase(
-            name: "pagination", fault: "slow pagination (1 per page, 150 ms each)", target: .linode, expectSuccess: true
+            name: "pagination", fault: "slow pagination (3 records, 1 a page, 150 ms a page)", target: .linode,
+            expectSuccess: true, recordCount: 3
         ),
         ProviderFaultCase(
             name: "revoked", fault: "token revoked between two DNS steps", target: .linode, expectSuccess: false,
@@ -52,7 +60,7 @@ struct ProviderFaultCase: Sendable {
     /// The runbook's YAML under `runbooks:`.
     var yaml: String {
         let dns = { (record: String) in
-            "dns: {provider: \(provider), zone: \(zone), name: \(record), type: A, targets: [198.51.100.9], ttl: 60}"
+            "dns: {provider: \(provider), zone: \(zone), name: \(record), type: A, targets: [\(desiredTargets.joined(separator: ", "))], ttl: 60}"
         }
         var steps = ["      - \(dns("f-\(name)"))"]
         if revokesToken {
