@@ -1,4 +1,5 @@
 import FailoverTestSupport
+import Foundation
 import Testing
 
 /// The crash and fault campaigns of `make chaos`, in short: the same library code, fewer kills.
@@ -18,5 +19,13 @@ struct ChaosCampaignTests {
     func faultCampaign() async throws {
         let report = try await FaultCampaign().run()
         for line in report.providerFaults + report.storageFaults { #expect(line.passed, "\(line)\n\(report)") }
+    }
+
+    @Test(
+        "Benchmarks/chaos.sh passes shellcheck",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck"), "needs shellcheck"))
+    func chaosScriptPassesShellcheck() throws {
+        let (status, output) = try ShellCommand.run("shellcheck '\(PackagePaths.root)/Benchmarks/chaos.sh'")
+        #expect(status == 0, "\(output)")
     }
 }
