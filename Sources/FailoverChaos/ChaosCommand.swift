@@ -37,7 +37,7 @@ struct ChaosCommand: AsyncParsableCommand {
             abstract: "Provider faults and storage faults, one line each; check recovery, no double change, no hang.")
 
         func run() async throws {
-            let report = try await FaultCampaign(progress: { print($0) }).run()
+            let report = try await FaultCampaign().run()
             print(report)
             if !report.passed { throw ExitCode.failure }
         }

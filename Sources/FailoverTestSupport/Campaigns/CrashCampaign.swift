@@ -104,6 +104,12 @@ public struct CrashCampaign: Sendable {
         var killsBeforeReady = 0
         do {
             while killsDone < kills {
+                if killsDone > 0, kills >= 10, killsDone % (kills / 10) == 0 {
+                    let figures = ledger.figures
+                    progress(
+                        "kills \(killsDone)/\(kills), webhooks sent \(figures.sent), acknowledged \(figures.acknowledged)"
+                    )
+                }
                 guard ContinuousClock.now < deadline else { throw FailoverdAPIError("the campaign ran out of time") }
                 if failoverd.pid == nil {
                     // One kill in five lands while failoverd is still starting (migrations, take-back, listening).
@@ -121,12 +127,6 @@ public struct CrashCampaign: Sendable {
                 try await Task.sleep(for: .milliseconds(lifetime))
                 try await failoverd.kill()
                 killsDone += 1
-                if kills >= 10, killsDone % (kills / 10) == 0 {
-                    let figures = ledger.figures
-                    progress(
-                        "kills \(killsDone)/\(kills), webhooks sent \(figures.sent), acknowledged \(figures.acknowledged)"
-                    )
-                }
             }
         } catch {
             stopSenders.raise()
