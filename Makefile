@@ -28,12 +28,13 @@ TEST_DEPS := /usr/bin/prometheus:prometheus \
              /usr/bin/w3m:w3m
 BENCH_DEPS := /usr/bin/wrk:wrk /usr/bin/gcc:gcc /usr/bin/curl:curl /usr/bin/sqlite3:sqlite3 /usr/bin/python3:python3
 
-.PHONY: help run build release test lint format bench soak demo fuzz sanitize deps test-deps bench-deps clean
+.PHONY: help run build release test lint format bench soak demo chaos fuzz sanitize deps test-deps bench-deps clean
 
 help:
 	@echo "make run     install what is missing, build, start failoverd on embedded defaults (127.0.0.1:9095)"
 	@echo "make test    install what is missing, run every test (unit, integration, end-to-end)"
 	@echo "make bench   benchmark webhook ingest against a naive C reference server, and the runbook engine (prints figures)"
+	@echo "make chaos   crash campaign (kill -9 failoverd 200 times under load) and fault campaign (providers, storage)"
 	@echo "make demo    real Prometheus, Alertmanager, failoverd and fake DNS providers: a primary goes down and back"
 	@echo "make soak    SOAK_SECONDS (300) of mixed load with runbooks running: errors, RSS and descriptor slopes"
 	@echo "make fuzz    every fuzz target under libFuzzer and AddressSanitizer, FUZZ_RUNS executions each (prints figures)"
@@ -89,6 +90,14 @@ demo: test-deps
 	$(SWIFT) build --product failoverd
 	$(SWIFT) build --product failoverd-demo
 	.build/debug/failoverd-demo $(DEMO_ARGS)
+
+# CHAOS_KILLS and CHAOS_SEED choose the crash campaign's length and randomness (the seed is printed).
+CHAOS_KILLS ?= 200
+CHAOS_SEED ?=
+chaos: test-deps
+	$(SWIFT) build --product failoverd
+	$(SWIFT) build --product failoverd-chaos
+	./Benchmarks/chaos.sh $(CHAOS_KILLS) $(CHAOS_SEED)
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests

@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "failoverd", targets: ["failoverd"]),
         .executable(name: "failoverd-demo", targets: ["FailoverDemo"]),
         .executable(name: "failoverd-fuzz", targets: ["FailoverFuzz"]),
+        .executable(name: "failoverd-chaos", targets: ["FailoverChaos"]),
         .library(name: "FailoverCore", targets: ["FailoverCore"]),
         .library(name: "FailoverTestSupport", targets: ["FailoverTestSupport"]),
     ],
@@ -153,6 +154,17 @@ let package = Package(
                 "FailoverCore",
                 "FailoverTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+
+        // `make chaos`: the crash and fault campaigns (the campaigns themselves are in FailoverTestSupport, which the
+        // end-to-end tests run in short).
+        .executableTarget(
+            name: "FailoverChaos",
+            dependencies: [
+                "FailoverTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictConcurrency
         ),

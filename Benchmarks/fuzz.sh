@@ -4,7 +4,7 @@
 # A crasher is written to .build-fuzz/crashers/TARGET-crash-…; copy it into Tests/Fixtures/fuzz/TARGET/ and
 # `make test` replays it from then on.
 #
-# Usage: Benchmarks/fuzz.sh BINARY [RUNS] [TARGET…]
+# Usage: Benchmarks/fuzz.sh BINARY [RUNS] [TARGET…]; FUZZ_OPTIONS adds libFuzzer flags (-max_total_time=SECONDS).
 set -euo pipefail
 
 binary=${1:?usage: fuzz.sh BINARY [RUNS] [TARGET...]}
@@ -33,7 +33,8 @@ for target in "${targets[@]}"; do
   started=$(date +%s)
   # New inputs that add coverage go to the work corpus; the seeds stay as committed.
   status=0
-  "$binary" "$target" -runs="$runs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  # shellcheck disable=SC2086 # FUZZ_OPTIONS is a list of libFuzzer flags (-max_total_time=600, -jobs=2, ...).
+  "$binary" "$target" -runs="$runs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 ${FUZZ_OPTIONS:-} \
     -artifact_prefix="$crashers/$target-" "$corpus" "$seeds" >"$log" 2>&1 || status=$?
   seconds=$(($(date +%s) - started))
   stats=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)

@@ -83,6 +83,26 @@ public final class RunbookLedger: Sendable {
                 arguments: [now])
             for row in due {
                 let episodeID: Int64 = row["id"]
+                // A later period of the fingerprint began while this one waited: this one is over for good (every
+                // later notification reaches the latest period only), so reopening it would leave it firing forever.
+                let superseded =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM episodes WHERE fingerprint = ? AND id > ?)",
+                        arguments: [row["fingerprint"] as String, episodeID]) ?? false
+                if superseded {
+                    try db.execute(sql: "UPDATE episodes SET reopen_due_ms = NULL WHERE id = ?", arguments: [episodeID])
+                    _ = try audit.append(
+                        AuditEventDraft(
+                            type: .episodeReopenCancelled, actor: "engine", recordedAtMilliseconds: now,
+                            episode: episodeID, fingerprint: row["fingerprint"], alertname: row["alertname"],
+                            detail: [
+                                "transition": .string(EpisodeTransition.reopenCancelled.rawValue),
+                                "starts_at": .string(row["starts_at"]),
+                                "reason": .string("a later firing period of the alert began"),
+                            ]),
+                        in: db)
+                    continue
+                }
                 try db.execute(
                     sql: """
                         UPDATE episodes SET state = 'firing', reopen_due_ms = NULL, reopenings = reopenings + 1,

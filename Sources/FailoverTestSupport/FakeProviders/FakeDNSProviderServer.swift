@@ -163,3 +163,9 @@ public final class FakeDNSProviderServer: Sendable {
     /// Forgets the request log (faults and contents stay).
     public func resetRequestLog() { state.contents.withLock { $0.requests.removeAll() } }
 }
+
+extension FakeDNSProviderServer {
+    /// Replaces the token the fake accepts, as a provider account whose token was revoked: requests with the old
+    /// token answer 401 from now on.
+    public func replaceToken(with token: String) { state.contents.withLock { $0.token = token } }
+}

@@ -1,0 +1,31 @@
+import FailoverTestSupport
+import Foundation
+import Testing
+
+/// The crash and fault campaigns of `make chaos`, in short: the same library code, fewer kills.
+@Suite("crash and fault campaigns, short", .serialized)
+struct ChaosCampaignTests {
+    @Test("crash campaign: 8 kills -9 under concurrent senders, nothing acknowledged lost", .timeLimit(.minutes(2)))
+    func crashCampaign() async throws {
+        let report = try await CrashCampaign(kills: 8, seed: 7, regions: 3, senders: 3, timeLimit: .seconds(90)).run()
+        #expect(report.kills == 8, "\(report)")
+        #expect(report.figures.acknowledged > 0, "\(report)")
+        for check in report.checks { #expect(check.passed, "\(check)\n\(report)") }
+    }
+
+    @Test(
+        "fault campaign: provider faults recover or fail clearly, storage faults answer 503 and recover",
+        .timeLimit(.minutes(3)))
+    func faultCampaign() async throws {
+        let report = try await FaultCampaign().run()
+        for line in report.providerFaults + report.storageFaults { #expect(line.passed, "\(line)\n\(report)") }
+    }
+
+    @Test(
+        "Benchmarks/chaos.sh passes shellcheck",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck"), "needs shellcheck"))
+    func chaosScriptPassesShellcheck() throws {
+        let (status, output) = try ShellCommand.run("shellcheck '\(PackagePaths.root)/Benchmarks/chaos.sh'")
+        #expect(status == 0, "\(output)")
+    }
+}
