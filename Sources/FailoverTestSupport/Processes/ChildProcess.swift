@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -9,10 +10,18 @@ import Foundation
 /// A test stops it with ``stop(grace:)`` (an `await`, which Swift's `defer` cannot hold); when a failing test
 /// throws before that, the last reference goes away and `deinit` kills the program by its PID and reaps it, so
 /// that no failed run leaves a server behind.
+///
+/// Started with `posix_spawn` and reaped with `waitpid` on its own pid, not through Foundation's `Process`: that
+/// one's `run()` copies each entry of `/proc/self/fd` with the full size of `struct dirent`, past the record the
+/// kernel returned; once the test process had enough descriptors open for a read to cross into an unmapped page,
+/// it crashed the whole test run (AddressSanitizer names the same copy a heap-buffer-overflow).
 public final class ChildProcess: @unchecked Sendable {
-    private let process = Process()
+    /// The process id.
+    public let pid: Int32
     /// Where standard output and error go.
     public let logPath: String
+    /// The `waitpid` status once the process has been reaped.
+    private let reaped = Mutex<Int32?>(nil)
 
     /// Starts `executable` with `arguments` in `directory`; output goes to `logPath`.
     public init(
@@ -20,46 +29,77 @@ public final class ChildProcess: @unchecked Sendable {
         logPath: String
     ) throws {
         self.logPath = logPath
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        if let environment { process.environment = environment }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let output = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw TestHTTPError("cannot open \(logPath): errno \(errno)") }
+        defer { close(output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output, 1)
+        posix_spawn_file_actions_adddup2(&actions, output, 2)
+        if let directory { spawnFileActionsAddChdir(&actions, directory) }
+        // The child starts with default signal dispositions and an empty mask, whatever the test process set.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var everySignal = sigset_t()
+        sigfillset(&everySignal)
+        var noSignal = sigset_t()
+        sigemptyset(&noSignal)
+        posix_spawnattr_setsigdefault(&attributes, &everySignal)
+        posix_spawnattr_setsigmask(&attributes, &noSignal)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let environmentList: [UnsafeMutablePointer<CChar>?]? = environment.map { values in
+            values.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        }
+        defer { environmentList?.forEach { free($0) } }
+        var child: pid_t = 0
+        let status =
+            if let environmentList {
+                posix_spawn(&child, executable, &actions, &attributes, argv, environmentList)
+            } else {
+                posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+            }
+        guard status == 0 else {
+            throw TestHTTPError("cannot start \(executable): \(String(cString: strerror(status)))")
+        }
+        pid = child
     }
 
     deinit {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        guard isRunning else { return }
+        kill(pid, SIGKILL)
+        reap(blocking: true)
     }
 
-    /// The process id.
-    public var pid: Int32 { process.processIdentifier }
-
-    /// Whether it still runs.
-    public var isRunning: Bool { process.isRunning }
+    /// Whether it still runs (reaps it when it has exited).
+    public var isRunning: Bool {
+        reap(blocking: false)
+        return reaped.withLock { $0 } == nil
+    }
 
     /// What it has written so far.
     public var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Sends a signal to the process.
     public func signal(_ number: Int32) {
-        if process.isRunning { kill(process.processIdentifier, number) }
+        if isRunning { kill(pid, number) }
     }
 
-    /// Waits for exit up to `timeout`; returns the exit status, or `nil` if it still runs.
+    /// Waits for exit up to `timeout`; returns the exit status (the signal's number when a signal ended it), or
+    /// `nil` if it still runs.
     public func waitForExit(timeout: Duration = .seconds(15)) async -> Int32? {
         let deadline = ContinuousClock.now.advanced(by: timeout)
-        while process.isRunning, ContinuousClock.now < deadline {
+        while isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        guard !process.isRunning else { return nil }
-        return process.terminationStatus
+        guard let status = reaped.withLock({ $0 }) else { return nil }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : signal
     }
 
     /// Stops the process: SIGTERM, then SIGKILL after `grace`.
@@ -68,6 +108,19 @@ public final class ChildProcess: @unchecked Sendable {
         if await waitForExit(timeout: grace) == nil {
             signal(SIGKILL)
             _ = await waitForExit(timeout: .seconds(5))
+        }
+    }
+
+    /// Collects the exit status once; under the lock, so two callers never both wait for the same pid.
+    private func reap(blocking: Bool) {
+        reaped.withLock { reaped in
+            guard reaped == nil else { return }
+            var status: Int32 = 0
+            var result: pid_t
+            repeat {
+                result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+            } while result == -1 && errno == EINTR
+            if result == pid { reaped = status }
         }
     }
 
@@ -102,3 +155,11 @@ public enum FreePort {
         return UInt16(bigEndian: address.sin_port)
     }
 }
+
+/// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), which Glibc's module does not export without
+/// `_GNU_SOURCE`: the child changes directory before it executes the program.
+@_silgen_name("posix_spawn_file_actions_addchdir_np")
+@discardableResult
+private func spawnFileActionsAddChdir(
+    _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>
+) -> Int32

@@ -20,7 +20,7 @@ struct ProviderHarness {
     /// Starts a fake with zone `example.com`, runs `body` and always stops the fake.
     static func run<Result>(
         _ flavor: FakeDNSProviderServer.Flavor, token: String = ProviderHarness.token, fakeToken: String? = nil,
-        maxAttempts: Int = 4, requestTimeout: Duration = .seconds(5), throughProxy: Bool = false,
+        maxAttempts: Int = 4, requestTimeout: Duration = .seconds(30), throughProxy: Bool = false,
         _ body: (ProviderHarness) async throws -> Result
     ) async throws -> Result {
         let logs = LogRecorder()
@@ -35,7 +35,7 @@ struct ProviderHarness {
             } ?? fake.baseURL
         let account = ProviderAccountConfiguration(
             name: "\(flavor)-main", kind: flavor == .linode ? .linode : .digitalocean,
-            token: .environment("FAILOVERD_TEST_TOKEN"), baseURL: baseURL, connectTimeout: .seconds(2),
+            token: .environment("FAILOVERD_TEST_TOKEN"), baseURL: baseURL, connectTimeout: .seconds(10),
             requestTimeout: requestTimeout, maxAttempts: maxAttempts, maxRetryDuration: .seconds(120))
         let harness = ProviderHarness(
             fake: fake,
