@@ -107,7 +107,7 @@ struct AuditRetentionTests {
         defer { fixture.close() }
         let task = Task {
             try await fixture.store.applyRetention(
-                AuditRetentionPolicy(deliveryBodyDays: nil, eventDays: 10, batchSize: 7, pause: .seconds(30)),
+                AuditRetentionPolicy(deliveryBodyDays: nil, eventDays: 10, batchSize: 7, pause: .seconds(600)),
                 now: Self.now)
         }
         // Wait for the first batch, then stop the run.

@@ -57,11 +57,11 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
-    func waitUntilReady(timeout: Duration = .seconds(20)) async throws {
+    func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
         try await Self.waitUntilReady(process, port: port, timeout: timeout)
     }
 
-    static func waitUntilReady(_ process: ChildProcess, port: UInt16, timeout: Duration = .seconds(20)) async throws {
+    static func waitUntilReady(_ process: ChildProcess, port: UInt16, timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while ContinuousClock.now < deadline {
             if let response = try? await TestHTTP.send(port: port, "GET", "/-/ready"), response.status == 200 {

@@ -39,21 +39,21 @@ final class LimitedServer: Sendable {
 
     /// Waits until `refusal` has been reported at least once.
     func waitFor(_ refusal: HTTPServerRefusal) async throws {
-        try await PollingDeadline.wait(for: "a \(refusal) refusal", within: .seconds(10)) {
+        try await PollingDeadline.wait(for: "a \(refusal) refusal", within: .seconds(60)) {
             count(refusal) > 0 ? true : nil
         }
     }
 
     /// Waits until a fresh connection gets an answer (the server still serves).
     func waitUntilServing() async throws {
-        try await PollingDeadline.wait(for: "the server to answer again", within: .seconds(10)) {
+        try await PollingDeadline.wait(for: "the server to answer again", within: .seconds(60)) {
             (try? await TestHTTP.send(port: port, "GET", "/hello"))?.status == 200 ? true : nil
         }
     }
 
     /// Waits until `connection` has been closed by the server.
     static func waitUntilClosed(_ connection: TestHTTPConnection) async throws {
-        try await PollingDeadline.wait(for: "the server to close the connection", within: .seconds(10)) {
+        try await PollingDeadline.wait(for: "the server to close the connection", within: .seconds(60)) {
             try await BlockingCall.run { connection.isClosedByServer(waiting: .milliseconds(100)) } ? true : nil
         }
     }
@@ -73,7 +73,7 @@ struct RequestLimitTests {
     @Test("a request head larger than the limit gets 431, is counted, and the server keeps serving")
     func headerSize() async throws {
         let limited = try LimitedServer(Self.configuration(maxHeaderBytes: 8192))
-        let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(10))
+        let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
         let filler = String(repeating: "x", count: 200)
         var head = "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         for index in 0..<100 { head += "X-Filler-\(index): \(filler)\r\n" }
@@ -91,14 +91,14 @@ struct RequestLimitTests {
         let announced = try await TestHTTP.send(
             port: limited.port, "POST", "/echo", body: [UInt8](repeating: 1, count: 4096))
         #expect(announced.status == 413)
-        let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(10))
+        let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
         let chunk = String(repeating: "y", count: 2048)
         let chunked =
             "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "\(String(chunk.utf8.count, radix: 16))\r\n\(chunk)\r\n0\r\n\r\n"
         try connection.sendRaw(Array(chunked.utf8))
         #expect(try await connection.receive(method: "POST").status == 413)
-        try await PollingDeadline.wait(for: "two body_size refusals", within: .seconds(10)) {
+        try await PollingDeadline.wait(for: "two body_size refusals", within: .seconds(60)) {
             limited.count(.bodySize) >= 2 ? true : nil
         }
         await limited.server.shutdown(gracePeriod: .seconds(2))
@@ -107,7 +107,7 @@ struct RequestLimitTests {
     @Test("a client that trickles its headers a byte at a time is cut off after the request timeout")
     func slowloris() async throws {
         let limited = try LimitedServer(Self.configuration(requestTimeout: .seconds(1)))
-        let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(10))
+        let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
         let started = ContinuousClock.now
         let head = Array("GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
         // Each byte well within the 30 s idle timeout: only the request timeout can end this.
@@ -130,11 +130,11 @@ struct RequestLimitTests {
         let limited = try LimitedServer(Self.configuration(perAddress: 2))
         var held: [TestHTTPConnection] = []
         for _ in 0..<2 {
-            let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(10))
+            let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
             #expect(try await connection.send("GET", "/hello").status == 200)
             held.append(connection)
         }
-        let refused = try TestHTTPConnection(port: limited.port, timeout: .seconds(10))
+        let refused = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
         try await LimitedServer.waitUntilClosed(refused)
         try await limited.waitFor(.connectionsPerAddress)
         held.removeAll()
@@ -147,11 +147,11 @@ struct RequestLimitTests {
         let limited = try LimitedServer(Self.configuration(connectionLimit: 2))
         var held: [TestHTTPConnection] = []
         for _ in 0..<2 {
-            let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(10))
+            let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
             #expect(try await connection.send("GET", "/hello").status == 200)
             held.append(connection)
         }
-        let refused = try TestHTTPConnection(port: limited.port, timeout: .seconds(10))
+        let refused = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
         try await LimitedServer.waitUntilClosed(refused)
         try await limited.waitFor(.connectionsTotal)
         held.removeAll()

@@ -80,12 +80,16 @@ struct StreamingResponseTests {
             }
         }) { server in
             do {
-                let connection = try TestHTTPConnection(port: server.port, timeout: .milliseconds(300))
+                let connection = try TestHTTPConnection(port: server.port, timeout: .seconds(30))
                 try connection.sendRaw(Array("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
-                try await Task.sleep(for: .milliseconds(100))
+                // The producer is writing once the first bytes arrive.
+                #expect(connection.waitUntilReadable(within: .seconds(30)))
             }
             // The connection is closed when it goes out of scope; the producer must notice.
-            for _ in 0..<200 where !stopped.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(25)) }
+            let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+            while !stopped.withLock({ $0 }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(25))
+            }
             #expect(stopped.withLock { $0 })
         }
     }

@@ -61,6 +61,14 @@ public final class TestHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Waits until the server has sent something (or closed), up to `timeout`; returns whether it did.
+    public func waitUntilReadable(within timeout: Duration) -> Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(
+            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        return poll(&poller, 1, milliseconds) > 0
+    }
+
     /// Whether the server has closed this connection (reads end-of-stream without blocking long).
     public func isClosedByServer(waiting: Duration = .milliseconds(200)) -> Bool {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)

@@ -27,12 +27,12 @@ struct CurlTransportTests {
     }
 
     func client(
-        requestTimeout: Duration = .seconds(5), maxBody: Int = 4 << 20, attempts: Int = 3,
+        requestTimeout: Duration = .seconds(30), maxBody: Int = 4 << 20, attempts: Int = 3,
         timing: InstantTiming = InstantTiming()
     ) -> HTTPClient {
         HTTPClient(
             configuration: HTTPClientConfiguration(
-                connectTimeout: .seconds(2), requestTimeout: requestTimeout, maxResponseBodyBytes: maxBody,
+                connectTimeout: .seconds(10), requestTimeout: requestTimeout, maxResponseBodyBytes: maxBody,
                 retryPolicy: HTTPRetryPolicy(maxAttempts: attempts), timing: timing.timing),
             logger: logs.logger())
     }
