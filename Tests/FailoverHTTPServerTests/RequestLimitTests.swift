@@ -125,9 +125,13 @@ struct RequestLimitTests {
         await limited.server.shutdown(gracePeriod: .seconds(2))
     }
 
-    @Test("a connection beyond the per-address limit is closed at once and counted; one is let in when one closes")
-    func connectionsPerAddress() async throws {
-        let limited = try LimitedServer(Self.configuration(perAddress: 2))
+    @Test(
+        "a connection beyond the per-address or the total limit is closed at once and counted; then one is let in",
+        arguments: [HTTPServerRefusal.connectionsPerAddress, .connectionsTotal])
+    func connectionLimits(limit: HTTPServerRefusal) async throws {
+        let limited = try LimitedServer(
+            limit == .connectionsPerAddress ? Self.configuration(perAddress: 2) : Self.configuration(connectionLimit: 2)
+        )
         var held: [TestHTTPConnection] = []
         for _ in 0..<2 {
             let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
@@ -136,24 +140,7 @@ struct RequestLimitTests {
         }
         let refused = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
         try await LimitedServer.waitUntilClosed(refused)
-        try await limited.waitFor(.connectionsPerAddress)
-        held.removeAll()
-        try await limited.waitUntilServing()
-        await limited.server.shutdown(gracePeriod: .seconds(2))
-    }
-
-    @Test("a connection beyond the total limit is closed at once and counted")
-    func connectionsTotal() async throws {
-        let limited = try LimitedServer(Self.configuration(connectionLimit: 2))
-        var held: [TestHTTPConnection] = []
-        for _ in 0..<2 {
-            let connection = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
-            #expect(try await connection.send("GET", "/hello").status == 200)
-            held.append(connection)
-        }
-        let refused = try TestHTTPConnection(port: limited.port, timeout: .seconds(60))
-        try await LimitedServer.waitUntilClosed(refused)
-        try await limited.waitFor(.connectionsTotal)
+        try await limited.waitFor(limit)
         held.removeAll()
         try await limited.waitUntilServing()
         await limited.server.shutdown(gracePeriod: .seconds(2))
