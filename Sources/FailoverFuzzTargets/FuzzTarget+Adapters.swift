@@ -36,7 +36,7 @@ extension FuzzTarget {
             name: "fuzz", kind: kind, token: .environment("FUZZ_TOKEN"),
             baseURL: kind == .linode ? "https://api.linode.invalid/v4" : "https://api.digitalocean.invalid",
             maxAttempts: 1, maxRetryDuration: .seconds(1))
-        let outcome = BlockingCall.run { () async throws(DNSProviderError) -> DNSRecordSet in
+        let outcome = WaitForAsync.run { () async throws(DNSProviderError) -> DNSRecordSet in
             let provider = try ProviderFactory.make(
                 account: account, token: "fuzz-token", logger: silent, transport: transport)
             return try await provider.get(zone: "example.com", name: "app", type: .a)
@@ -74,7 +74,7 @@ private struct ScriptedProviderAPI: HTTPTransport {
 }
 
 /// Runs an async call to completion from synchronous code (libFuzzer's callback), on Swift's pool.
-enum BlockingCall {
+enum WaitForAsync {
     static func run<Value: Sendable, Failure: Error>(
         _ body: @escaping @Sendable () async throws(Failure) -> Value
     ) -> Result<Value, Failure> {

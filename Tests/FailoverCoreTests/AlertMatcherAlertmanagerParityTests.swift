@@ -76,7 +76,7 @@ struct AlertMatcherAlertmanagerParityTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try (routes + receivers).write(toFile: directory + "/alertmanager.yml", atomically: true, encoding: .utf8)
         let arguments = Self.values.enumerated().map { Self.shellQuoted("v\($0.offset)=\($0.element)") }
-        let (status, output) = try ShellCommand.run(
+        let (status, output) = try ShellCommand.runBlocking(
             "amtool config routes test --config.file=alertmanager.yml " + arguments.joined(separator: " "),
             in: directory)
         try #require(status == 0, "\(output)")

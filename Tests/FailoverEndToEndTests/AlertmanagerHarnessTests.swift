@@ -195,7 +195,7 @@ struct AlertmanagerHarnessTests {
             bearerCredentialsFile: directory.file("token"), groupBy: ["alertname", "region"],
             groupInterval: .milliseconds(1500))
         let path = try directory.write("alertmanager.yml", settings.configurationText)
-        let (status, output) = try ShellCommand.run("\(amtool) check-config '\(path)'")
+        let (status, output) = try ShellCommand.runBlocking("\(amtool) check-config '\(path)'")
         #expect(status == 0, "\(output)\n\(settings.configurationText)")
         #expect(output.contains("1 receivers"), "\(output)")
         #expect(settings.configurationText.contains("group_interval: 1500ms"))

@@ -228,7 +228,7 @@ struct BackupCommandTests {
         let copy = directory.file("backups/copy.db")
         // Files may grow to 64 KiB (128 blocks of 512 bytes in sh), enough for the -shm file but not the copy;
         // with SIGXFSZ ignored the write that crosses the limit fails (EFBIG) as on a full disk.
-        let (status, output) = try ShellCommand.run(
+        let (status, output) = try await ShellCommand.run(
             "trap '' XFSZ; ulimit -f 128; exec '\(PackagePaths.failoverdBinary)' backup --storage.path '\(database)' "
                 + "--to '\(copy)'")
         #expect(status == 1, "\(output)")

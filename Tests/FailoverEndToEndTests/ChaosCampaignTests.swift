@@ -25,7 +25,7 @@ struct ChaosCampaignTests {
         "Benchmarks/chaos.sh passes shellcheck",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck"), "needs shellcheck"))
     func chaosScriptPassesShellcheck() throws {
-        let (status, output) = try ShellCommand.run("shellcheck '\(PackagePaths.root)/Benchmarks/chaos.sh'")
+        let (status, output) = try ShellCommand.runBlocking("shellcheck '\(PackagePaths.root)/Benchmarks/chaos.sh'")
         #expect(status == 0, "\(output)")
     }
 }

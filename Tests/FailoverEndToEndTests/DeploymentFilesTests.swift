@@ -14,7 +14,7 @@ struct DeploymentFilesTests {
     static func check(_ folder: String? = nil) throws -> (status: Int32, output: String) {
         var command = "'\(Self.folder)/check.sh'"
         if let folder { command += " '\(folder)'" }
-        return try ShellCommand.run(command, in: NSTemporaryDirectory())
+        return try ShellCommand.runBlocking(command, in: NSTemporaryDirectory())
     }
 
     @Test("prometheus/check.sh accepts the shipped files")

@@ -13,19 +13,20 @@ struct InstallScriptTests {
     static func install(_ arguments: [String], as user: String? = nil) throws -> (status: Int32, output: String) {
         let quoted = ([script] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let prefix = user.map { "setpriv --reuid=\($0) --regid=nogroup --clear-groups " } ?? ""
-        return try ShellCommand.run(prefix + "bash " + quoted)
+        return try ShellCommand.runBlocking(prefix + "bash " + quoted)
     }
 
     /// Every path below `root` with its permission bits, `0755 usr/local/bin/failoverd`, sorted.
     static func tree(_ root: String) throws -> [String] {
-        let (status, output) = try ShellCommand.run("find . -mindepth 1 -printf '%#m %P\\n' | sort -k2", in: root)
+        let (status, output) = try ShellCommand.runBlocking(
+            "find . -mindepth 1 -printf '%#m %P\\n' | sort -k2", in: root)
         #expect(status == 0, "\(output)")
         return output.split(separator: "\n").map(String.init)
     }
 
     /// The modification times of every file below `root`.
     static func modificationTimes(_ root: String) throws -> String {
-        try ShellCommand.run("find . -mindepth 1 -printf '%T@ %P\\n' | sort -k2", in: root).output
+        try ShellCommand.runBlocking("find . -mindepth 1 -printf '%T@ %P\\n' | sort -k2", in: root).output
     }
 
     static func staged(_ root: TemporaryDirectory, _ extra: [String] = []) -> [String] {
@@ -64,7 +65,7 @@ struct InstallScriptTests {
 
         // The example names its token files relative to itself, as they are installed; 0640 draws no warning.
         let config = root.file("etc/failoverd/failoverd.yml")
-        let checked = try ShellCommand.run("'\(installed)' check-config --config.file '\(config)'")
+        let checked = try ShellCommand.runBlocking("'\(installed)' check-config --config.file '\(config)'")
         #expect(checked.status == 0, "\(checked.output)")
         #expect(checked.output.hasPrefix("\(config): SUCCESS: "), "\(checked.output)")
         #expect(
@@ -165,7 +166,7 @@ struct InstallScriptTests {
         "shellcheck finds nothing in any shell script of the repository (install, benchmarks, campaigns, checks)",
         .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck"), "needs shellcheck"))
     func shellcheck() throws {
-        let (status, output) = try ShellCommand.run(
+        let (status, output) = try ShellCommand.runBlocking(
             "cd '\(PackagePaths.root)' && shellcheck '\(Self.script)' $(git ls-files '*.sh' 2>/dev/null || ls */*.sh)")
         #expect(status == 0, "\(output)")
     }

@@ -25,13 +25,14 @@ struct SystemdUnitTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         _ = try Self.copy(in: directory)
-        let (status, output) = try ShellCommand.run("\(Self.analyze) verify ./failoverd.service", in: directory.path)
+        let (status, output) = try ShellCommand.runBlocking(
+            "\(Self.analyze) verify ./failoverd.service", in: directory.path)
         #expect(status == 0, "\(output)")
         #expect(output.isEmpty, "every line verify prints is a finding:\n\(output)")
 
         // verify exits 0 on unknown keys and bad values too, saying so: the silence above is what counts.
         _ = try Self.copy(in: directory, appending: "ProtectSystem=everything\nMemoryDenyWriteExcute=yes")
-        let (_, typos) = try ShellCommand.run("\(Self.analyze) verify ./failoverd.service", in: directory.path)
+        let (_, typos) = try ShellCommand.runBlocking("\(Self.analyze) verify ./failoverd.service", in: directory.path)
         #expect(typos.contains("Unknown key 'MemoryDenyWriteExcute'"), "\(typos)")
         #expect(typos.contains("everything"), "\(typos)")
     }
@@ -42,7 +43,7 @@ struct SystemdUnitTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         _ = try Self.copy(in: directory)
-        let (status, output) = try ShellCommand.run(
+        let (status, output) = try ShellCommand.runBlocking(
             "\(Self.analyze) security --offline=yes ./failoverd.service", in: directory.path)
         let line = output.split(separator: "\n").first { $0.contains("Overall exposure level") }
         guard status == 0, let line else {

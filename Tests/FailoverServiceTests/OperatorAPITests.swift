@@ -141,7 +141,7 @@ struct OperatorAPITests {
         let text = try await fixture.get("/metrics").text
         let input = fixture.directory.file("metrics.txt")
         try text.write(toFile: input, atomically: true, encoding: .utf8)
-        let (status, output) = try ShellCommand.run("\(promtool) check metrics < '\(input)'")
+        let (status, output) = try await ShellCommand.run("\(promtool) check metrics < '\(input)'")
         #expect(status == 0, "promtool: \(output)")
         #expect(output.isEmpty, "promtool lint findings: \(output)")
         await fixture.stop()

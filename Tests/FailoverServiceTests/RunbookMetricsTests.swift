@@ -144,7 +144,7 @@ enum PromtoolCheck {
     static func metrics(_ text: String, in directory: TemporaryDirectory) throws {
         let input = directory.file("metrics-\(UUID().uuidString.prefix(6)).txt")
         try text.write(toFile: input, atomically: true, encoding: .utf8)
-        let (status, output) = try ShellCommand.run("/usr/bin/promtool check metrics < '\(input)'")
+        let (status, output) = try ShellCommand.runBlocking("/usr/bin/promtool check metrics < '\(input)'")
         #expect(status == 0, "promtool: \(output)")
         #expect(output.isEmpty, "promtool lint findings: \(output)")
     }

@@ -26,7 +26,7 @@ struct TLSListenerTests {
         _ port: UInt16, _ path: String, _ arguments: String
     ) async throws -> (code: String, output: String) {
         let result = try await BlockingCall.run {
-            try ShellCommand.run(
+            try ShellCommand.runBlocking(
                 "curl -sS --max-time 10 -o /dev/null -w '%{http_code}' \(arguments) https://127.0.0.1:\(port)\(path)")
         }
         return (String(result.output.suffix(3)), result.output)
@@ -71,7 +71,7 @@ struct TLSListenerTests {
         let webhook = "\(stranger) -X POST -H 'Authorization: Bearer tls-hook-token-3318' --data-binary '{}'"
         #expect(try await Self.curl(fixture.port, "/webhook", webhook).code == "403")
         let metrics = try await BlockingCall.run {
-            try ShellCommand.run("curl -sS --max-time 10 \(client) https://127.0.0.1:\(fixture.port)/metrics")
+            try ShellCommand.runBlocking("curl -sS --max-time 10 \(client) https://127.0.0.1:\(fixture.port)/metrics")
         }
         #expect(metrics.output.contains(#"failoverd_http_limit_refusals_total{limit="client_certificate"} 3"#))
         await fixture.stop()

@@ -42,7 +42,7 @@ extension FaultCampaign {
             StorageFault(
                 name: "disk full (16 MiB tmpfs)",
                 inject: { directory, _ in
-                    _ = try ShellCommand.run("dd if=/dev/zero of='\(directory)/filler' bs=64k 2>/dev/null")
+                    _ = try await ShellCommand.run("dd if=/dev/zero of='\(directory)/filler' bs=64k 2>/dev/null")
                     return nil
                 },
                 remove: { directory in try FileManager.default.removeItem(atPath: directory + "/filler") },
@@ -62,7 +62,7 @@ extension FaultCampaign {
     /// its log and the directory lose their write bits.
     @Sendable static func makeReadOnly(_ directory: String, _ database: String) async throws -> String? {
         if getuid() == 0 {
-            let remount = try ShellCommand.run("mount -o remount,ro '\(directory)' 2>&1")
+            let remount = try await ShellCommand.run("mount -o remount,ro '\(directory)' 2>&1")
             return remount.status == 0
                 ? nil
                 : "skipped as root: chmod does not stop root's writes, and the read-only remount was refused "
@@ -76,7 +76,7 @@ extension FaultCampaign {
     /// Undoes ``makeReadOnly(_:_:)``.
     @Sendable static func makeWritable(_ directory: String) async throws {
         if getuid() == 0 {
-            _ = try ShellCommand.run("mount -o remount,rw '\(directory)' 2>&1")
+            _ = try await ShellCommand.run("mount -o remount,rw '\(directory)' 2>&1")
             return
         }
         chmod(directory, 0o700)
@@ -91,7 +91,7 @@ extension FaultCampaign {
         let data = directory.file("data")
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         if fault.needsOwnFilesystem {
-            let mount = try ShellCommand.run("mount -t tmpfs -o size=16m,mode=0700 tmpfs '\(data)' 2>&1")
+            let mount = try await ShellCommand.run("mount -t tmpfs -o size=16m,mode=0700 tmpfs '\(data)' 2>&1")
             guard mount.status == 0 else {
                 return FaultOutcome(
                     fault: fault.name,
@@ -100,7 +100,7 @@ extension FaultCampaign {
                     attempts: "-", time: "-", checks: "-", passed: true)
             }
         }
-        defer { if fault.needsOwnFilesystem { _ = try? ShellCommand.run("umount '\(data)' 2>&1") } }
+        defer { if fault.needsOwnFilesystem { _ = try? ShellCommand.runBlocking("umount '\(data)' 2>&1") } }
         try directory.write("webhook-token", CrashCampaign.webhookToken + "\n")
         let config = try directory.write(
             "failoverd.yml",

@@ -44,7 +44,7 @@ public struct TestCertificates: Sendable {
                 + " -extfile client.ext -out stranger.crt",
             "chmod 0644 ca.crt server.crt client.crt stranger.crt",
         ].joined(separator: "\n")
-        let result = try ShellCommand.run(script, in: directory)
+        let result = try ShellCommand.runBlocking(script, in: directory)
         guard result.status == 0 else { throw TestHTTPError("openssl failed: \(result.output)") }
     }
 }

@@ -10,9 +10,23 @@ import Foundation
 /// and the whole run hung. Waiting for the child's own pid cannot miss its exit, and Foundation's process
 /// monitor only reaps the processes it started.
 public enum ShellCommand {
-    /// Runs `command` with `/bin/sh -c`, in `directory` when given; returns its exit status (128 + the signal
-    /// when a signal ended it) and everything it wrote to standard output and error.
-    public static func run(_ command: String, in directory: String? = nil) throws -> (status: Int32, output: String) {
+    /// Runs `command` as ``run(_:in:)`` does, on a Dispatch thread: a test on Swift's cooperative pool (two
+    /// threads on two cores) that waited for a command there would starve the servers under test, whose handlers
+    /// run on that pool (measured: with the suite slowed by AddressSanitizer, in-process servers missed 30 s
+    /// client timeouts while tests waited for curl and promtool).
+    public static func run(
+        _ command: String, in directory: String? = nil
+    ) async throws -> (
+        status: Int32, output: String
+    ) {
+        try await BlockingCall.run { try runBlocking(command, in: directory) }
+    }
+
+    /// Runs `command` with `/bin/sh -c`, in `directory` when given, waiting on the calling thread; returns its exit
+    /// status (128 + the signal when a signal ended it) and everything it wrote to standard output and error.
+    public static func runBlocking(
+        _ command: String, in directory: String? = nil
+    ) throws -> (status: Int32, output: String) {
         let output = NSTemporaryDirectory() + "failoverd-shell-\(UUID().uuidString.prefix(8)).out"
         defer { try? FileManager.default.removeItem(atPath: output) }
         var script = "exec > '\(output)' 2>&1; \(command)"

@@ -16,7 +16,7 @@ struct TLSVerificationTests {
 
         init() async throws {
             directory = try TemporaryDirectory(prefix: "failoverd-tls")
-            _ = try ShellCommand.run(
+            _ = try await ShellCommand.run(
                 "/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
                     + " -addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem",
                 in: directory.path)
