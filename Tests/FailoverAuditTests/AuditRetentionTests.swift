@@ -110,8 +110,8 @@ struct AuditRetentionTests {
                 AuditRetentionPolicy(deliveryBodyDays: nil, eventDays: 10, batchSize: 7, pause: .seconds(600)),
                 now: Self.now)
         }
-        // Wait for the first batch, then stop the run.
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        // Wait for the first batch, then stop the run (a loaded machine may take long to start it).
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
         while try fixture.read({ db in try Int64.fetchOne(db, sql: "SELECT min(id) FROM audit_events") }) == 1,
             ContinuousClock.now < deadline
         {

@@ -139,7 +139,7 @@ struct AuditCommandTests {
 
     /// Polls the output (up to 20 s) for the `audit chain head` line at `moment`; its `ID:HASH`.
     static func waitForHead(_ process: ChildProcess, at moment: String) async throws -> String? {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        let deadline = ContinuousClock.now.advanced(by: .seconds(90))
         while ContinuousClock.now < deadline {
             if let head = loggedHead(process.output, at: moment) { return head }
             try await Task.sleep(for: .milliseconds(25))

@@ -107,7 +107,7 @@ struct RunbookCrashTests {
             #expect(before["0"] == "running", "the kill found the DNS step running: \(before)")
             if write == .landsAfterTheKill {
                 // Restart only once the provider has applied the write it was sent before the kill.
-                try await PollingDeadline.wait(for: "the delayed write to be applied", within: .seconds(10)) {
+                try await PollingDeadline.wait(for: "the delayed write to be applied", within: .seconds(60)) {
                     rig.linode.unansweredWriteCount(record: rig.linodeRecord) == 0 ? true : nil
                 }
                 #expect(rig.linode.targets(zone: "example.com", name: "app") == ["198.51.100.5"])

@@ -49,7 +49,7 @@ struct EngineLoopTests {
         // Each wake-up is one pass; a cancelled timer must not turn into another.
         for expected in 1...5 {
             engine.wake()
-            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+            let deadline = ContinuousClock.now.advanced(by: .seconds(90))
             while ledger.passes.withLock({ $0 }) < expected + 1, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(10))
             }
@@ -117,7 +117,7 @@ struct EngineStoreLoopTests {
         wake.engine.withLock { $0 = engine }
         engine.start()
         engine.wake()
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        let deadline = ContinuousClock.now.advanced(by: .seconds(90))
         while ledger.passes.withLock({ $0 }) < 2, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -156,7 +156,7 @@ struct EngineStoreLoopTests {
                 webhook: webhook, body: Data("{}".utf8), bodySHA256: String(repeating: "0", count: 64),
                 receivedAtMilliseconds: EngineFixture.now(), remoteAddress: "127.0.0.1", authenticatedAs: nil)
         ).get()
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        let deadline = ContinuousClock.now.advanced(by: .seconds(90))
         while dns.state.withLock({ $0.inFlight }) < 1, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -234,7 +234,7 @@ struct HTTPServerTests {
         try server?.start()
         let port = try #require(server?.port)
         async let held = TestHTTP.send(port: port, "GET", "/held")
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
         while !entered.withLock({ $0 }), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }

@@ -198,7 +198,7 @@ struct RetentionServiceTests {
 struct AuditHeadTests {
     /// Polls `condition` until it holds or 20 s pass.
     static func waitFor(_ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        let deadline = ContinuousClock.now.advanced(by: .seconds(90))
         while ContinuousClock.now < deadline {
             if try condition() { return true }
             try await Task.sleep(for: .milliseconds(20))

@@ -48,7 +48,7 @@ struct TLSListenerTests {
 
         let plain = try TestHTTPConnection(port: fixture.port, timeout: .seconds(10))
         try plain.sendRaw(Array("GET /-/healthy HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
-        try await PollingDeadline.wait(for: "the plain-HTTP connection to be closed", within: .seconds(10)) {
+        try await PollingDeadline.wait(for: "the plain-HTTP connection to be closed", within: .seconds(60)) {
             try await BlockingCall.run { plain.isClosedByServer(waiting: .milliseconds(100)) } ? true : nil
         }
         #expect(try await Self.curl(fixture.port, "/-/healthy", ca).code == "200")
