@@ -16,7 +16,8 @@ public final class SQLiteWriteLock: Sendable {
         let thread = Thread { [acquired, gate, finished] in
             try? queue.inTransaction(.immediate) { _ in
                 acquired.signal()
-                _ = gate.wait(timeout: .now() + 30)
+                // A safety net for a test that fails before it releases: long enough for any loaded machine.
+                _ = gate.wait(timeout: .now() + 300)
                 return .commit
             }
             finished.signal()

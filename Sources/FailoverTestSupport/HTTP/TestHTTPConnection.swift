@@ -15,7 +15,10 @@ public final class TestHTTPConnection: @unchecked Sendable {
     private var buffered: [UInt8] = []
 
     /// Connects to `127.0.0.1:port`; reads time out after `timeout`.
-    public init(port: UInt16, timeout: Duration = .seconds(30)) throws {
+    /// - Parameter timeout: how long a read or write may wait. The default (120 s) outlasts the stalls of a
+    ///   2-core machine running the whole suite in parallel, when hundreds of fixtures open their databases at
+    ///   once on the cooperative pool that the servers' handlers also need (30 s was missed there).
+    public init(port: UInt16, timeout: Duration = .seconds(120)) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestHTTPError("socket() failed: errno \(errno)") }
         var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
