@@ -14,7 +14,10 @@ func withServer(
     routes(&router)
     let (logger, _) = InMemoryLogHandler.logger()
     let server = HTTPServer(
-        configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes),
+        // Idle and request timeouts beyond any stall of a loaded machine: these tests are not about them.
+        configuration: HTTPServerConfiguration(
+            host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, connectionTimeoutSeconds: 300,
+            requestTimeout: .seconds(300)),
         router: router, logger: logger)
     try server.start()
     do {

@@ -80,13 +80,13 @@ struct StreamingResponseTests {
             }
         }) { server in
             do {
-                let connection = try TestHTTPConnection(port: server.port, timeout: .seconds(30))
+                let connection = try TestHTTPConnection(port: server.port)
                 try connection.sendRaw(Array("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
                 // The producer is writing once the first bytes arrive.
-                #expect(connection.waitUntilReadable(within: .seconds(30)))
+                #expect(connection.waitUntilReadable(within: .seconds(120)))
             }
             // The connection is closed when it goes out of scope; the producer must notice.
-            let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+            let deadline = ContinuousClock.now.advanced(by: .seconds(120))
             while !stopped.withLock({ $0 }), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(25))
             }

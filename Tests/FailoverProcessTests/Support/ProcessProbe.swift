@@ -65,7 +65,7 @@ enum ProcessProbe {
     }
 
     /// The PID a snippet wrote into `file`, waited for with a deadline.
-    static func pid(writtenTo file: String, timeout: Duration = .seconds(20)) async -> Int32? {
+    static func pid(writtenTo file: String, timeout: Duration = .seconds(90)) async -> Int32? {
         var pid: Int32?
         _ = await eventually(timeout: timeout) {
             let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
