@@ -68,6 +68,7 @@ public final class ChildProcess: @unchecked Sendable {
             throw TestHTTPError("cannot start \(executable): \(String(cString: strerror(status)))")
         }
         pid = child
+        LiveChildren.register(child)
     }
 
     deinit {
@@ -120,7 +121,10 @@ public final class ChildProcess: @unchecked Sendable {
             repeat {
                 result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
             } while result == -1 && errno == EINTR
-            if result == pid { reaped = status }
+            if result == pid {
+                reaped = status
+                LiveChildren.unregister(pid)
+            }
         }
     }
 
@@ -153,6 +157,32 @@ public enum FreePort {
         }
         guard bound else { throw TestHTTPError("cannot bind a free port: errno \(errno)") }
         return UInt16(bigEndian: address.sin_port)
+    }
+}
+
+/// The programs tests started that have not been reaped, killed when the test process exits: a test that is still
+/// waiting when the run ends (a hang, a time limit) never releases its ``ChildProcess``, so `deinit` cannot stop
+/// it (runs with failing tests left `failoverd serve` processes behind). A crash of the test process itself still
+/// leaves them.
+private enum LiveChildren {
+    nonisolated(unsafe) private static var installed = false
+    private static let pids = Mutex<Set<pid_t>>([])
+
+    static func register(_ pid: pid_t) {
+        let first = pids.withLock { pids in
+            pids.insert(pid)
+            defer { installed = true }
+            return !installed
+        }
+        if first { atexit { LiveChildren.killAll() } }
+    }
+
+    static func unregister(_ pid: pid_t) {
+        _ = pids.withLock { $0.remove(pid) }
+    }
+
+    static func killAll() {
+        for pid in pids.withLock({ $0 }) { kill(pid, SIGKILL) }
     }
 }
 
