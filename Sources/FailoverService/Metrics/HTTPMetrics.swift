@@ -40,15 +40,10 @@ final class HTTPMetrics: Sendable {
             }
         }
         authFailures = failures
-        var refusals: [HTTPServerRefusal: Counter] = [:]
-        for limit in HTTPServerRefusal.allCases {
-            refusals[limit] = registry.makeCounter(
-                descriptor: .named(
-                    "failoverd_http_limit_refusals_total",
-                    help: "Requests and connections the server refused by itself, by limit."),
-                labels: [("limit", limit.rawValue)])
-        }
-        limitRefusals = refusals
+        limitRefusals = registry.counterFamily(
+            "failoverd_http_limit_refusals_total",
+            help: "Requests and connections the server refused by itself, by limit.", label: "limit",
+            values: HTTPServerRefusal.allCases, text: \.rawValue)
     }
 
     func record(_ summary: RequestSummary) {

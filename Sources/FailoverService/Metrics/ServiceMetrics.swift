@@ -34,22 +34,12 @@ public final class ServiceMetrics: Sendable {
     /// Creates and registers the metrics.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        var outcomes: [String: Counter] = [:]
-        for outcome in Self.webhookOutcomeNames {
-            outcomes[outcome] = registry.makeCounter(
-                descriptor: .named("failoverd_webhook_requests_total", help: "Webhook requests by outcome."),
-                labels: [("outcome", outcome)])
-        }
-        webhookOutcomes = outcomes
-        var transitions: [EpisodeTransition: Counter] = [:]
-        for transition in EpisodeTransition.allCases {
-            transitions[transition] = registry.makeCounter(
-                descriptor: .named(
-                    "failoverd_webhook_alerts_total",
-                    help: "Alerts in committed webhooks, by what they did to their episode."),
-                labels: [("transition", transition.rawValue)])
-        }
-        alertTransitions = transitions
+        webhookOutcomes = registry.counterFamily(
+            "failoverd_webhook_requests_total", help: "Webhook requests by outcome.", label: "outcome",
+            values: Self.webhookOutcomeNames, text: { $0 })
+        alertTransitions = registry.counterFamily(
+            "failoverd_webhook_alerts_total", help: "Alerts in committed webhooks, by what they did to their episode.",
+            label: "transition", values: EpisodeTransition.allCases, text: \.rawValue)
         truncatedAlerts = registry.makeCounter(
             descriptor: .named(
                 "failoverd_webhook_truncated_alerts_total",
