@@ -259,7 +259,10 @@ struct IngestWriterTests {
 
     @Test("the queue is bounded: past max_pending, webhooks are refused at once")
     func overloaded() async throws {
-        let fixture = try StoreFixture(maxPending: 2)
+        // The first batch must wait on the lock until the test has filled the queue, however long a busy machine
+        // takes: with a short busy timeout it fails, the two queued are taken into the next batch and the queue is
+        // never seen full.
+        let fixture = try StoreFixture(busyTimeout: .seconds(120), maxPending: 2)
         defer { fixture.close() }
         let lock = try SQLiteWriteLock(path: fixture.store.path)
         let writer = fixture.writer
