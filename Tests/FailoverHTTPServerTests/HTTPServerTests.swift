@@ -173,7 +173,7 @@ struct HTTPServerTests {
         }
     }
 
-    @Test("polling-thread handlers answer at once, later from another thread, or get 500 when they drop the responder")
+    @Test("polling-thread handlers answer at once, meanwhile or later from another thread, or 500 when they drop it")
     func pollingThreadHandlers() async throws {
         try await withServer(routes: { router in
             router.onPollingThread(.get, "/now") { _, responder in responder.respond(.text("now")) }
@@ -185,8 +185,18 @@ struct HTTPServerTests {
                 }
             }
             router.onPollingThread(.get, "/dropped") { _, _ in }
+            // Answered from another thread while the handler still runs: queued when the handler returns.
+            router.onPollingThread(.get, "/meanwhile") { _, responder in
+                let answered = DispatchSemaphore(value: 0)
+                Thread.detachNewThread {
+                    responder.respond(.text("meanwhile"))
+                    answered.signal()
+                }
+                answered.wait()
+            }
         }) { server in
             let connection = try TestHTTPConnection(port: server.port)
+            #expect(try await connection.send("GET", "/meanwhile").text == "meanwhile")
             #expect(try await connection.send("GET", "/now").text == "now")
             #expect(try await connection.send("GET", "/later").text == "later")
             let dropped = try await connection.send("GET", "/dropped")

@@ -112,15 +112,17 @@ struct ConfigurationReloadTests {
 
     @Test("an execution scheduled before a reload runs the definition it was scheduled with")
     func scheduledKeepsItsDefinition() async throws {
-        let waiting = Self.runbook(target: "198.51.100.5", minFiring: "5s")
+        // The execution waits min_firing before it runs; the test must see it scheduled and reload within that
+        // time, which a loaded 2-core machine took more than 5 s to do.
+        let waiting = Self.runbook(target: "198.51.100.5", minFiring: "20s")
         try await RunbookServiceFixture.run(runbooks: waiting) { fixture in
             #expect(try await fixture.alert("firing", startsAt: Self.now()).status == 200)
             try await fixture.waitUntil("the execution is scheduled") {
                 try await fixture.executions().first?["state"] as? String == "scheduled"
             }
-            let changed = fixture.document(runbooks: Self.runbook(target: "198.51.100.9", minFiring: "5s"))
+            let changed = fixture.document(runbooks: Self.runbook(target: "198.51.100.9", minFiring: "20s"))
             #expect(try await fixture.reload(changed).status == 200)
-            try await fixture.waitUntil("the scheduled execution ran") {
+            try await fixture.waitUntil("the scheduled execution ran", timeout: .seconds(120)) {
                 try await fixture.executions().first?["state"] as? String == "succeeded"
             }
             #expect(fixture.linodeTargets == ["198.51.100.5"])

@@ -3,8 +3,9 @@ import Synchronization
 
 /// Answers one suspended request, from any thread, exactly once.
 ///
-/// The answer is produced by a closure that runs on the polling thread when the connection resumes, so
-/// building the body costs the answering thread nothing. A responder dropped without answering answers 500,
+/// The answer is produced by a closure that runs on the polling thread when the connection resumes (or at once,
+/// when a polling-thread handler answers before it returns), so building the body costs the answering thread
+/// nothing. A responder dropped without answering answers 500,
 /// so a forgotten path can never leave a connection hanging.
 public final class HTTPResponder: Sendable {
     private let context: RequestContext
@@ -26,7 +27,13 @@ public final class HTTPResponder: Sendable {
     /// Answers with a response that `make` builds on the polling thread. Later calls are ignored.
     public func respond(_ make: @escaping @Sendable () -> HTTPResponse) {
         guard !answered.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        context.answer.withLock { $0 = make }
+        // An answer given while a polling-thread handler still runs is queued by the polling thread when the
+        // handler returns; the connection was never suspended.
+        let suspended = context.answer.withLock { answer in
+            answer.make = make
+            return answer.suspended
+        }
+        guard suspended else { return }
         // Resume first, count down after: the server's shutdown stops the daemon once the count is zero, and
         // libmicrohttpd aborts (MHD_PANIC) when it finds a connection still suspended, not yet marked resuming.
         MHD_resume_connection(OpaquePointer(bitPattern: connectionAddress))

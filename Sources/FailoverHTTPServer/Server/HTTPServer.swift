@@ -265,6 +265,15 @@ final class ServerCore: Sendable {
     }
 }
 
+/// A handler's answer on its way to the polling thread.
+struct PendingAnswer {
+    /// Builds the answer on the polling thread.
+    var make: (@Sendable () -> HTTPResponse)?
+    /// Whether the connection is suspended: false while a polling-thread handler runs, so that an answer given
+    /// before it returns is queued at once, without suspending and resuming the connection.
+    var suspended = false
+}
+
 /// One request's state across the access-handler calls libmicrohttpd makes for it.
 final class RequestContext: @unchecked Sendable {
     // Touched on the polling thread only.
@@ -278,8 +287,8 @@ final class RequestContext: @unchecked Sendable {
     var dispatched = false
     var route = "unmatched"
     var started = ContinuousClock.now
-    // Set by the responder before it resumes the connection; builds the answer on the polling thread.
-    let answer = Mutex<(@Sendable () -> HTTPResponse)?>(nil)
+    /// Where the handler's answer goes: the responder sets it, and resumes the connection when it was suspended.
+    let answer = Mutex(PendingAnswer())
 
     init(method: HTTPMethod, path: String) {
         self.method = method
@@ -359,7 +368,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
 
     // The body is complete, or the handler has finished and resumed the connection.
     if context.dispatched {
-        guard let make = context.answer.withLock({ $0.take() }) else { return .YES }
+        guard let make = context.answer.withLock({ $0.make.take() }) else { return .YES }
         return queue(make(), on: connection, core: core, context: context)
     }
     if let refusal = context.refusal {
@@ -388,7 +397,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             headers: HTTPHeaders(collect(connection, .HEADER_KIND)), body: context.body,
             remoteAddress: clientAddress(connection), parameters: parameters)
         context.body = []
-        // Suspend before anything can answer: the responder resumes, possibly before this function returns.
+        // Counted as suspended before anything can answer (the shutdown waits for the count to reach zero).
         let admitted = core.suspended.withLock { state in
             if state.closed { return false }
             state.count += 1
@@ -398,12 +407,27 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             let error = HTTPError.serviceUnavailable("the server is shutting down; retry later", reason: "stopping")
             return queue(error.response, on: connection, core: core, context: context)
         }
-        MHD_suspend_connection(connection)
         let responder = HTTPResponder(context: context, core: core, connection: connection)
         switch handler {
         case .pollingThread(let handle):
             handle(request, responder)
+            // Answered already (a webhook committed on this thread): queue it now. Otherwise suspend until the
+            // responder resumes; it waits for the lock, so it cannot resume before the suspension.
+            let answered = context.answer.withLock { answer -> (@Sendable () -> HTTPResponse)? in
+                if let make = answer.make.take() { return make }
+                MHD_suspend_connection(connection)
+                answer.suspended = true
+                return nil
+            }
+            guard let answered else { return .YES }
+            core.suspended.withLock { $0.count -= 1 }
+            return queue(answered(), on: connection, core: core, context: context)
         case .task(let handle):
+            // Suspend before anything can answer: the responder resumes, possibly before this function returns.
+            context.answer.withLock { answer in
+                MHD_suspend_connection(connection)
+                answer.suspended = true
+            }
             let logger = core.logger
             Task {
                 do {

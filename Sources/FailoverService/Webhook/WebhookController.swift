@@ -18,7 +18,8 @@ struct WebhookController: Sendable {
     let logger: Logger
 
     func register(in router: inout HTTPRouter) {
-        // On the polling thread: decoding is short, and the wait for the group commit needs no thread at all.
+        // On the polling thread: decoding is short, a lone webhook's commit is about one fsync, and the wait for a
+        // group commit needs no thread at all.
         router.onPollingThread(.post, "/webhook") { request, responder in accept(request, responder) }
     }
 
@@ -33,7 +34,9 @@ struct WebhookController: Sendable {
             responder.respond(error.response)
             return
         }
-        writer.submit(delivery) { [metrics, logger] result in
+        // When the writer is idle the commit runs here, on the polling thread, and the answer is queued when this
+        // returns; under concurrency the delivery joins the writer thread's next group commit.
+        writer.submit(delivery, committingHereWhenIdle: true) { [metrics, logger] result in
             switch result {
             case .failure(let error) where error.isStorageWide:
                 metrics.countWebhook(outcome: "unavailable")

@@ -12,6 +12,8 @@ public final class StateStore: Sendable {
     let pool: DatabasePool
     let logger: Logger
     let checkpointer: WALCheckpointer
+    /// How the connections wait for locks; the writer's inline commits give up at once (see ``BusyWaitPolicy``).
+    let busyWait: BusyWaitPolicy
 
     /// Opens (creating if needed) the database at `path`, its directory included, and migrates it.
     ///
@@ -28,8 +30,9 @@ public final class StateStore: Sendable {
             }
         }
         var configuration = Configuration()
-        let seconds = Double(busyTimeout.components.seconds) + Double(busyTimeout.components.attoseconds) / 1e18
-        configuration.busyMode = .timeout(seconds)
+        let busyWait = BusyWaitPolicy(timeout: busyTimeout)
+        self.busyWait = busyWait
+        configuration.busyMode = .callback { tries in busyWait.shouldRetry(afterTries: tries) }
         configuration.maximumReaderCount = 4
         configuration.label = "failoverd"
         configuration.prepareDatabase { db in

@@ -112,12 +112,17 @@ final class WALCheckpointer: @unchecked Sendable {
     /// On the writer's connection, outside a transaction, after a batch of `deliveries` was answered and while
     /// nothing waits for the writer: copies a short log into the database file.
     func checkpointWhileIdle(afterBatchOf deliveries: Int, on pool: DatabasePool) {
-        guard deliveries == 1 else { return }
-        // The log's length, not the estimate of what is left to copy: a stale estimate must not stop the
-        // copies for good. A log that is long but already copied makes this a no-op without an fsync.
-        let frames = commits.withLock { $0.frames }
-        guard frames >= Self.inlineFrames && uncopiedFrames < Self.backgroundFrames else { return }
+        guard copyDueWhileIdle(afterBatchOf: deliveries) else { return }
         checkpoint(on: pool, reason: "on the writer")
+    }
+
+    /// Whether ``checkpointWhileIdle(afterBatchOf:on:)`` would copy anything now.
+    func copyDueWhileIdle(afterBatchOf deliveries: Int) -> Bool {
+        guard deliveries == 1 else { return false }
+        // The log's length, not the estimate of what is left to copy: a stale estimate must not stop the
+        // copies for good. A log that is long but already copied makes the copy a no-op without an fsync.
+        let frames = commits.withLock { $0.frames }
+        return frames >= Self.inlineFrames && uncopiedFrames < Self.backgroundFrames
     }
 
     /// On the writer's connection, outside a transaction: completes the checkpoint when the log is long and the

@@ -74,6 +74,13 @@ public final class IngestWriter: @unchecked Sendable {
     private var storageFault: String?
     private var running = false
     private var stopped = false
+    /// A caller's thread is committing a delivery itself (``submit(_:committingHereWhenIdle:completion:)``): the
+    /// writer thread takes no batch meanwhile.
+    private var inlineCommitting = false
+    /// An inline commit asked the writer thread for the short copy of the log it would have made after a lone
+    /// delivery of its own; `checkpointing` while the thread makes it.
+    private var idleCheckpointDue = false
+    private var checkpointing = false
 
     /// Creates a writer over the store and starts its thread.
     ///
@@ -126,6 +133,63 @@ public final class IngestWriter: @unchecked Sendable {
         if let refusal = enqueue(.delivery(delivery, completion)) {
             completion(.failure(refusal))
         }
+    }
+
+    /// Stores one delivery durably, committing it on the calling thread when the writer is idle.
+    ///
+    /// When nothing waits and nothing is being committed, the delivery's transaction runs here, and `completion` has
+    /// been called when this returns: one webhook alone does not pay for two thread hand-overs (to the writer
+    /// thread and back), which at one connection cost more than the transaction itself (`make bench`). Otherwise,
+    /// or when another connection holds the database lock (an inline commit never waits for it), the delivery is
+    /// queued for the writer thread as ``submit(_:completion:)`` does, and concurrent webhooks keep their group
+    /// commit. The short copy of the log that follows a lone delivery is left to the writer thread, so the caller
+    /// is not held up by it.
+    public func submit(
+        _ delivery: PreparedDelivery, committingHereWhenIdle: Bool, completion: @escaping DeliveryCompletion
+    ) {
+        guard committingHereWhenIdle else { return submit(delivery, completion: completion) }
+        let work = Work.delivery(delivery, completion)
+        condition.lock()
+        let idle = idleForInlineCommit
+        if idle {
+            inlineCommitting = true
+            committing = 1
+        }
+        condition.unlock()
+        guard idle else { return submit(delivery, completion: completion) }
+        store.checkpointer.finishCheckpointIfDue(on: store.pool)
+        store.busyWait.beginInline()
+        let outcome = commit([work], inline: true)
+        store.busyWait.endInline()
+        condition.lock()
+        inlineCommitting = false
+        committing = 0
+        switch outcome {
+        case .committed(let arrivedMeanwhile, let scheduled):
+            // Woken only when there is something to copy: a wake-up per webhook costs a context switch.
+            if !arrivedMeanwhile && !scheduled && store.checkpointer.copyDueWhileIdle(afterBatchOf: 1) {
+                idleCheckpointDue = true
+            }
+        case .lockedElsewhere:
+            // Nothing of it was written: the writer thread stores it, first in line, waiting for the lock.
+            pending.insert(work, at: 0)
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Whether a delivery submitted now would be committed on the caller's thread (guarded by `condition`): nothing
+    /// waits or is being committed or copied, and no storage fault is on record (then the writer thread, which
+    /// waits for locks, takes every webhook until a commit succeeds).
+    private var idleForInlineCommit: Bool {
+        accepting && !inlineCommitting && !checkpointing && committing == 0 && pending.isEmpty && storageFault == nil
+    }
+
+    /// Whether a delivery submitted now would be committed on the caller's thread (for tests).
+    var isIdleForInlineCommit: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return idleForInlineCommit
     }
 
     /// Stores one delivery durably; returns after its transaction has committed.
@@ -197,7 +261,25 @@ public final class IngestWriter: @unchecked Sendable {
     private func run() {
         while true {
             condition.lock()
-            while pending.isEmpty && accepting { condition.wait() }
+            while true {
+                let batchReady = !pending.isEmpty && !inlineCommitting
+                let checkpointReady = idleCheckpointDue && pending.isEmpty && !inlineCommitting
+                let finished = pending.isEmpty && !accepting && !inlineCommitting
+                if batchReady || checkpointReady || finished { break }
+                condition.wait()
+            }
+            if pending.isEmpty && !inlineCommitting && idleCheckpointDue {
+                // The copy an inline commit left to this thread (see `submit(_:committingHereWhenIdle:completion:)`).
+                idleCheckpointDue = false
+                checkpointing = true
+                condition.unlock()
+                store.checkpointer.checkpointWhileIdle(afterBatchOf: 1, on: store.pool)
+                condition.lock()
+                checkpointing = false
+                condition.broadcast()
+                condition.unlock()
+                continue
+            }
             if pending.isEmpty && !accepting {
                 // Finalize the prepared statements on the writer connection, so the database can close.
                 store.pool.writeWithoutTransaction { _ in
@@ -218,25 +300,45 @@ public final class IngestWriter: @unchecked Sendable {
             let batch = Array(pending.prefix(count))
             pending.removeFirst(count)
             committing = count
+            idleCheckpointDue = false
             condition.unlock()
             store.checkpointer.finishCheckpointIfDue(on: store.pool)
-            let (arrivedMeanwhile, scheduled) = commit(batch)
-            condition.lock()
-            committing = 0
-            condition.unlock()
+            guard case .committed(let arrivedMeanwhile, let scheduled) = commit(batch, inline: false) else {
+                preconditionFailure("only an inline commit hands its work back")
+            }
             // Nobody came while this batch committed: a short copy of the log now delays (almost) no webhook.
             // Nor when the commit scheduled an execution, nor after the engine's own transactions: its claim and step
             // records come next on this thread, and copying the log first put two fsyncs between a failover's
             // webhook and its first DNS write (`make bench`); the background thread copies once commits stop.
-            if !arrivedMeanwhile && !scheduled && !batch[0].isTransaction {
+            let copyNow =
+                !arrivedMeanwhile && !scheduled && !batch[0].isTransaction
+                && store.checkpointer.copyDueWhileIdle(afterBatchOf: count)
+            condition.lock()
+            committing = 0
+            checkpointing = copyNow
+            condition.unlock()
+            if copyNow {
                 store.checkpointer.checkpointWhileIdle(afterBatchOf: count, on: store.pool)
+                condition.lock()
+                checkpointing = false
+                condition.unlock()
             }
         }
     }
 
-    /// Commits `batch` and answers it; returns whether other work arrived while the transaction ran, and whether
-    /// the batch scheduled an execution.
-    private func commit(_ batch: [Work]) -> (arrivedMeanwhile: Bool, scheduled: Bool) {
+    /// What became of a batch.
+    private enum CommitOutcome {
+        /// Committed (or failed) and answered; whether other work arrived while the transaction ran, and whether
+        /// the batch scheduled an execution.
+        case committed(arrivedMeanwhile: Bool, scheduled: Bool)
+        /// An inline commit found the database locked by another connection: rolled back, nobody answered.
+        case lockedElsewhere
+    }
+
+    /// Commits `batch` and answers it. An `inline` batch (a caller's thread, see
+    /// ``submit(_:committingHereWhenIdle:completion:)``) that meets another connection's lock is not answered: it
+    /// comes back as ``CommitOutcome/lockedElsewhere`` for the writer thread to store.
+    private func commit(_ batch: [Work], inline: Bool) -> CommitOutcome {
         let clock = ContinuousClock()
         let started = clock.now
         var receipts: [Result<IngestReceipt, IngestError>?] = []
@@ -303,6 +405,12 @@ public final class IngestWriter: @unchecked Sendable {
                 }
             }
             outcome = .success(())
+        } catch let error as DatabaseError
+            where inline
+            && (error.resultCode.primaryResultCode == .SQLITE_BUSY
+                || error.resultCode.primaryResultCode == .SQLITE_LOCKED)
+        {
+            return .lockedElsewhere
         } catch {
             logger.error(
                 batch[0].isTransaction
@@ -346,7 +454,7 @@ public final class IngestWriter: @unchecked Sendable {
         }
         let committedSchedule = scheduled && (try? outcome.get()) != nil
         if committedSchedule { onScheduled?() }
-        return (arrivedMeanwhile, committedSchedule)
+        return .committed(arrivedMeanwhile: arrivedMeanwhile, scheduled: committedSchedule)
     }
 
     private func reportBatch(
