@@ -51,7 +51,7 @@ struct IngestWriterInlineTests {
         #expect(verification.eventCount == 2, "webhook.received and episode.opened, once")
     }
 
-    @Test("while the writer thread commits, an inline submit joins its queue and the next group commit")
+    @Test("while the writer thread commits, inline submits join its group commit; a lone one brings inline back")
     func busyWriterQueues() async throws {
         let fixture = try StoreFixture(busyTimeout: .seconds(120))
         defer { fixture.close() }
@@ -72,6 +72,20 @@ struct IngestWriterInlineTests {
         for answer in answers { #expect(answer.value.map { (try? $0.result.get()) != nil } == true) }
         #expect(fixture.reports.all.map(\.deliveries) == [1, 3])
         #expect(try fixture.count("deliveries") == 4)
+        // Webhooks arrived together: the next one goes to the writer thread too, even though it is idle now.
+        #expect(!writer.isIdleForInlineCommit)
+        let alone = InlineAnswer()
+        let lone = Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "alone"))
+        writer.submit(lone, committingHereWhenIdle: true) { alone.record($0, onCallerThread: false) }
+        try await waitUntil { alone.value != nil }
+        #expect(fixture.reports.all.map(\.deliveries) == [1, 3, 1])
+        // It committed alone with nothing arriving meanwhile: the load is light again, and inline commits resume.
+        try await waitUntil { writer.isIdleForInlineCommit }
+        let inline = InlineAnswer()
+        let next = Deliveries.prepared(Deliveries.alert(.firing, fingerprint: "inline"))
+        writer.submit(next, committingHereWhenIdle: true) { inline.record($0, onCallerThread: true) }
+        #expect(inline.value != nil, "committed before submit returned")
+        #expect(try fixture.count("deliveries") == 6)
     }
 
     @Test("after a storage fault, webhooks go to the writer thread until a commit succeeds again")

@@ -81,6 +81,10 @@ public final class IngestWriter: @unchecked Sendable {
     /// delivery of its own; `checkpointing` while the thread makes it.
     private var idleCheckpointDue = false
     private var checkpointing = false
+    /// Webhooks have been arriving together (the last batch held several, or others came while it committed): they
+    /// all go to the writer thread, whose group commit then overlaps with the polling threads reading the next ones.
+    /// Cleared by a delivery committed alone with nothing arriving meanwhile.
+    private var concurrentLoad = false
 
     /// Creates a writer over the store and starts its thread.
     ///
@@ -137,8 +141,8 @@ public final class IngestWriter: @unchecked Sendable {
 
     /// Stores one delivery durably, committing it on the calling thread when the writer is idle.
     ///
-    /// When nothing waits and nothing is being committed, the delivery's transaction runs here, and `completion` has
-    /// been called when this returns: one webhook alone does not pay for two thread hand-overs (to the writer
+    /// When nothing waits and nothing is being committed, and webhooks have not been arriving together, the
+    /// delivery's transaction runs here, and `completion` has been called when this returns: one webhook alone does not pay for two thread hand-overs (to the writer
     /// thread and back), which at one connection cost more than the transaction itself (`make bench`). Otherwise,
     /// or when another connection holds the database lock (an inline commit never waits for it), the delivery is
     /// queued for the writer thread as ``submit(_:completion:)`` does, and concurrent webhooks keep their group
@@ -166,6 +170,7 @@ public final class IngestWriter: @unchecked Sendable {
         committing = 0
         switch outcome {
         case .committed(let arrivedMeanwhile, let scheduled):
+            concurrentLoad = arrivedMeanwhile
             // Woken only when there is something to copy: a wake-up per webhook costs a context switch.
             if !arrivedMeanwhile && !scheduled && store.checkpointer.copyDueWhileIdle(afterBatchOf: 1) {
                 idleCheckpointDue = true
@@ -179,10 +184,13 @@ public final class IngestWriter: @unchecked Sendable {
     }
 
     /// Whether a delivery submitted now would be committed on the caller's thread (guarded by `condition`): nothing
-    /// waits or is being committed or copied, and no storage fault is on record (then the writer thread, which
-    /// waits for locks, takes every webhook until a commit succeeds).
+    /// waits or is being committed or copied, webhooks have not been arriving together (an inline commit holds up the
+    /// polling thread, which would otherwise be reading the next webhooks while the writer thread commits), and no
+    /// storage fault is on record (then the writer thread, which waits for locks, takes every webhook until a commit
+    /// succeeds).
     private var idleForInlineCommit: Bool {
-        accepting && !inlineCommitting && !checkpointing && committing == 0 && pending.isEmpty && storageFault == nil
+        accepting && !inlineCommitting && !checkpointing && !concurrentLoad && committing == 0 && pending.isEmpty
+            && storageFault == nil
     }
 
     /// Whether a delivery submitted now would be committed on the caller's thread (for tests).
@@ -316,6 +324,7 @@ public final class IngestWriter: @unchecked Sendable {
             condition.lock()
             committing = 0
             checkpointing = copyNow
+            if !batch[0].isTransaction { concurrentLoad = count > 1 || arrivedMeanwhile }
             condition.unlock()
             if copyNow {
                 store.checkpointer.checkpointWhileIdle(afterBatchOf: count, on: store.pool)
