@@ -5,17 +5,19 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 /* Every daemon of the process logs through the same Swift function; each passes its own context (its server)
-   as libmicrohttpd's closure, so several daemons can live side by side. */
-static failoverd_mhd_log_callback log_callback;
+   as libmicrohttpd's closure, so several daemons can live side by side. Atomic: a daemon starting stores it while
+   the polling threads of others read it (ThreadSanitizer reported the plain variable). */
+static _Atomic(failoverd_mhd_log_callback) log_callback;
 
 static void forward_log(void *cls, const char *format, va_list arguments) {
-    failoverd_mhd_log_callback callback = log_callback;
+    failoverd_mhd_log_callback callback = atomic_load_explicit(&log_callback, memory_order_acquire);
     if (callback == NULL) {
         return;
     }
@@ -115,7 +117,7 @@ struct MHD_Daemon *failoverd_mhd_start(const failoverd_mhd_settings *settings, c
         flags |= MHD_USE_IPv6;
     }
     if (settings->log_handler != NULL) {
-        log_callback = settings->log_handler;
+        atomic_store_explicit(&log_callback, settings->log_handler, memory_order_release);
     }
 
     int tls = settings->tls_key_pem != NULL && settings->tls_certificate_pem != NULL;

@@ -74,6 +74,12 @@ final class HTTPMetrics: Sendable {
         }
     }
 
+    /// Bucket bounds of `failoverd_http_request_duration_seconds`.
+    static let durationBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
     private func histogram(for route: String) -> DurationHistogram {
         durations.withLock { histograms in
             if let histogram = histograms[route] { return histogram }
@@ -81,11 +87,7 @@ final class HTTPMetrics: Sendable {
                 descriptor: .named(
                     "failoverd_http_request_duration_seconds",
                     help: "Time from a complete request to its answer, by route."), labels: [("handler", route)],
-                buckets: [
-                    .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
-                    .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
-                    .seconds(5),
-                ])
+                buckets: Self.durationBuckets)
             histograms[route] = histogram
             return histogram
         }
