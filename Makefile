@@ -135,6 +135,9 @@ sanitize: test-deps
 	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
 	$(SANITIZER_OPTIONS) $(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
+	@echo "ThreadSanitizer's baseline: a report here is on Synchronization.Mutex-guarded state, which it cannot see"
+	swiftc -sanitize=thread -O Benchmarks/sanitizers/tsan-mutex-baseline.swift -o .build-tsan/tsan-mutex-baseline
+	-.build-tsan/tsan-mutex-baseline
 	TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" $(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread
 
 clean:
