@@ -196,7 +196,7 @@ struct RunbookServiceFixture {
     }
 
     /// Polls until `condition` holds.
-    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws
+    func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws
     {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while ContinuousClock.now < deadline {
@@ -207,7 +207,7 @@ struct RunbookServiceFixture {
     }
 
     /// Waits until no execution is scheduled or running.
-    func waitUntilIdle(timeout: Duration = .seconds(30)) async throws {
+    func waitUntilIdle(timeout: Duration = .seconds(60)) async throws {
         try await waitUntil("every execution ended", timeout: timeout) {
             try await executions().allSatisfy { !["scheduled", "running"].contains($0["state"] as? String ?? "") }
         }
