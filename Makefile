@@ -25,7 +25,10 @@ TEST_DEPS := /usr/bin/prometheus:prometheus \
              /usr/lib/python3/dist-packages/yaml/__init__.py:python3-yaml \
              /usr/bin/shellcheck:shellcheck \
              /usr/bin/chromium:chromium \
-             /usr/bin/w3m:w3m
+             /usr/bin/w3m:w3m \
+             /usr/bin/wrk:wrk \
+             /usr/bin/curl:curl \
+             /usr/bin/sqlite3:sqlite3
 BENCH_DEPS := /usr/bin/wrk:wrk /usr/bin/gcc:gcc /usr/bin/curl:curl /usr/bin/sqlite3:sqlite3 /usr/bin/python3:python3
 
 .PHONY: help run build release test lint format bench soak demo chaos fuzz sanitize deps test-deps bench-deps clean

@@ -7,7 +7,7 @@
 # every 250 ms. Every firing period runs a failover of its region's key (an http_check of failoverd's own
 # /-/healthy, an exec of /bin/true, a wait), and its resolution a failback. Samples RSS and descriptors every
 # 5 s; slopes are least squares over the samples after the first minute (after the first fifth of a shorter run).
-# "flat": under 256 KiB of RSS and 0.1 descriptor per minute.
+# "flat": under 256 KiB of RSS and 0.1 descriptor per minute. SOAK_TIMEOUT: wrk's per-request timeout (2s).
 set -euo pipefail
 DURATION="${1:-300}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -78,7 +78,7 @@ pids+=("$!")
 ) &
 pids+=("$!")
 
-wrk -t 2 -c 4 -d "${DURATION}s" -s "$HERE/soak.lua" "$base/webhook" >"$WORK/wrk.txt" 2>&1
+wrk -t 2 -c 4 -d "${DURATION}s" --timeout "${SOAK_TIMEOUT:-2s}" -s "$HERE/soak.lua" "$base/webhook" >"$WORK/wrk.txt" 2>&1
 wait "${pids[1]}" 2>/dev/null || true
 # Let the last executions finish before counting them.
 for _ in $(seq 1 100); do
