@@ -392,8 +392,10 @@ final class ReloadTarget: @unchecked Sendable {
 
 /// Lets the writer wake the engine, which is created after it.
 final class EngineWakeup: @unchecked Sendable {
-    // Set once in `FailoverService.init`, before the writer can commit anything that schedules work.
-    var engine: RunbookEngine?
+    // Set once in `FailoverService.init`, before the writer can commit anything that schedules work. Weak: the
+    // engine holds the ledger, which holds the writer, which holds this; a strong reference made a cycle that kept
+    // the writer, the engine and the store alive after shutdown (LeakSanitizer reported it for every service).
+    weak var engine: RunbookEngine?
 
     func wake() { engine?.wake() }
 }
