@@ -40,6 +40,8 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("SOAK requests=%d non2xx=%d errors=%d p99_ms=%.3f\n", summary.requests, e.status,
-    e.connect + e.read + e.write + e.timeout, latency:percentile(99.0) / 1000.0))
+  io.write(string.format(
+    "SOAK requests=%d non2xx=%d errors=%d p99_ms=%.3f connect_errors=%d read_errors=%d write_errors=%d timeouts=%d\n",
+    summary.requests, e.status, e.connect + e.read + e.write + e.timeout, latency:percentile(99.0) / 1000.0,
+    e.connect, e.read, e.write, e.timeout))
 end
