@@ -142,9 +142,10 @@ public final class IngestWriter: @unchecked Sendable {
     /// Stores one delivery durably, committing it on the calling thread when the writer is idle.
     ///
     /// When nothing waits and nothing is being committed, and webhooks have not been arriving together, the
-    /// delivery's transaction runs here, and `completion` has been called when this returns: one webhook alone does not pay for two thread hand-overs (to the writer
-    /// thread and back), which at one connection cost more than the transaction itself (`make bench`). Otherwise,
-    /// or when another connection holds the database lock (an inline commit never waits for it), the delivery is
+    /// delivery's transaction runs here, and `completion` has been called when this returns: one webhook alone
+    /// does not pay for two thread hand-overs (to the writer thread and back), which at one connection made p50
+    /// 0.90–1.46 ms against 0.90–1.03 ms without them (`Benchmarks/load.sh`, four alternated pairs). Otherwise, or
+    /// when another connection holds the database lock (an inline commit never waits for it), the delivery is
     /// queued for the writer thread as ``submit(_:completion:)`` does, and concurrent webhooks keep their group
     /// commit. The short copy of the log that follows a lone delivery is left to the writer thread, so the caller
     /// is not held up by it.
