@@ -5,8 +5,8 @@ import Synchronization
 ///
 /// The answer is produced by a closure that runs on the polling thread when the connection resumes (or at once,
 /// when a polling-thread handler answers before it returns), so building the body costs the answering thread
-/// nothing. A responder dropped without answering answers 500,
-/// so a forgotten path can never leave a connection hanging.
+/// nothing. A responder dropped without answering answers 500, so a forgotten path can never leave a connection
+/// hanging.
 public final class HTTPResponder: Sendable {
     private let context: RequestContext
     private let core: ServerCore

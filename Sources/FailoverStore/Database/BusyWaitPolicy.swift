@@ -1,3 +1,4 @@
+import FailoverCore
 import Foundation
 import Synchronization
 
@@ -13,8 +14,7 @@ final class BusyWaitPolicy: Sendable {
     private let inlineThread = Atomic<UInt>(0)
 
     init(timeout: Duration) {
-        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        timeoutMilliseconds = Int(clamping: max(0, milliseconds))
+        timeoutMilliseconds = Int(clamping: max(0, timeout.milliseconds))
     }
 
     /// Marks the calling thread as the inline committer until ``endInline()``.

@@ -31,16 +31,19 @@ public final class ProbeTarget: Sendable {
     public func start() throws {
         try server.withLock { current in
             guard current == nil else { return }
+            // Answered on the polling thread: a test process whose concurrency pool is busy for seconds must not
+            // look like an outage to Prometheus (three scrapes past their 900 ms timeout fired the alert once).
             var router = HTTPRouter()
-            router.on(.get, "/metrics") { [weak self] _ in
+            router.onPollingThread(.get, "/metrics") { [weak self] _, responder in
                 self?.count("/metrics")
-                return .text(
-                    "# TYPE app_requests_total counter\napp_requests_total 1\n",
-                    contentType: "text/plain; version=0.0.4")
+                responder.respond(
+                    .text(
+                        "# TYPE app_requests_total counter\napp_requests_total 1\n",
+                        contentType: "text/plain; version=0.0.4"))
             }
-            router.on(.get, "/healthz") { [weak self] _ in
+            router.onPollingThread(.get, "/healthz") { [weak self] _, responder in
                 self?.count("/healthz")
-                return .text("ok\n")
+                responder.respond(.text("ok\n"))
             }
             let started = HTTPServer(
                 configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port), router: router,
