@@ -141,16 +141,26 @@ fuzz: deps
 SANITIZE_PARALLELISM ?= 4
 SANITIZER_OPTIONS = ASAN_OPTIONS=suppressions=$(CURDIR)/Benchmarks/sanitizers/asan.supp \
                     LSAN_OPTIONS=suppressions=$(CURDIR)/Benchmarks/sanitizers/lsan.supp:print_suppressions=0
+# ThreadSanitizer sees Synchronization.Mutex's contended lock and unlock through Benchmarks/sanitizers/tsan-mutex.c.
+TOOLCHAIN_CLANG = $(dir $(realpath $(shell command -v swiftc)))clang
+TSAN_MUTEX_LINK = -Xlinker $(CURDIR)/.build-tsan/tsan-mutex.o \
+  -Xlinker --wrap='$$s15Synchronization12_MutexHandleV9_lockSlowyys6UInt32VF' \
+  -Xlinker --wrap='$$s15Synchronization12_MutexHandleV11_unlockSlowyyF'
 sanitize: test-deps
 	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
 	$(SANITIZER_OPTIONS) SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(SANITIZE_PARALLELISM) \
 	  $(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
-	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
-	@echo "ThreadSanitizer's baseline: a report here is on Synchronization.Mutex-guarded state, which it cannot see"
+	mkdir -p .build-tsan
+	$(TOOLCHAIN_CLANG) -c -O2 Benchmarks/sanitizers/tsan-mutex.c -o .build-tsan/tsan-mutex.o
+	@echo "Synchronization.Mutex without and with Benchmarks/sanitizers/tsan-mutex.c: one report, then none"
 	swiftc -sanitize=thread -O Benchmarks/sanitizers/tsan-mutex-baseline.swift -o .build-tsan/tsan-mutex-baseline
 	-.build-tsan/tsan-mutex-baseline
-	TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(SANITIZE_PARALLELISM) \
-	  $(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread
+	swiftc -sanitize=thread -O Benchmarks/sanitizers/tsan-mutex-baseline.swift $(TSAN_MUTEX_LINK) \
+	  -o .build-tsan/tsan-mutex-visible
+	.build-tsan/tsan-mutex-visible
+	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread $(TSAN_MUTEX_LINK)
+	FAILOVERD_SANITIZER=thread TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(SANITIZE_PARALLELISM) \
+	  $(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread $(TSAN_MUTEX_LINK)
 
 clean:
 	-git worktree remove --force .build-baseline-src 2>/dev/null

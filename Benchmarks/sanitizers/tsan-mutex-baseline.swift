@@ -1,7 +1,7 @@
-// ThreadSanitizer's baseline for Synchronization.Mutex on this toolchain: two threads add to one counter, every
-// access inside `Mutex.withLock`, and the total is right, yet ThreadSanitizer reports a "Swift access race" (the
-// Mutex's lock and unlock are not instrumented). Reports on state that failoverd guards with a Mutex are therefore
-// expected in `make sanitize`'s ThreadSanitizer run; see README ("Fuzzing, sanitizers and soak").
+// ThreadSanitizer and Synchronization.Mutex on this toolchain: two threads add to one counter, every access inside
+// `Mutex.withLock`, and the total is right, yet ThreadSanitizer reports a "Swift access race": the library's contended
+// lock and unlock are not instrumented. Linked with Benchmarks/sanitizers/tsan-mutex.c (see `make sanitize`), the
+// same program runs without a report. See README ("Fuzzing, sanitizers and soak").
 //
 //   swiftc -sanitize=thread -O Benchmarks/sanitizers/tsan-mutex-baseline.swift -o /tmp/tsan-mutex && /tmp/tsan-mutex
 import Foundation

@@ -27,7 +27,9 @@ struct AuditVerifyTests {
         #expect(try await fixture.store.verifyAuditLog(batchSize: 7) == whole)
         try fixture.restart()
         #expect(try await fixture.store.verifyAuditLog(batchSize: 3) == whole)
-        #expect(try await AuditStoreFixture().store.verifyAuditLog().description == "intact, 0 events")
+        let empty = try AuditStoreFixture()
+        defer { empty.close() }
+        #expect(try await empty.store.verifyAuditLog().description == "intact, 0 events")
     }
 
     @Test(

@@ -20,9 +20,9 @@ struct ConfigurationLoaderTests {
         let directory = NSTemporaryDirectory() + "failoverd-config-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try "s3cret\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+        try "s3cret\n".write(toFile: directory + "/token", atomically: false, encoding: .utf8)
         try AuditSigningKey.generate().pemRepresentation.write(
-            toFile: directory + "/audit.pem", atomically: true, encoding: .utf8)
+            toFile: directory + "/audit.pem", atomically: false, encoding: .utf8)
         let yaml = """
             server:
               listen_address: "[::1]:9999"
@@ -264,7 +264,7 @@ struct SecretResolverTests {
         #expect(throws: SecretResolutionError.self) { try resolver.resolve(.environment("EMPTY")) }
         #expect(throws: SecretResolutionError.self) { try resolver.resolve(.file("/nonexistent/secret")) }
         let path = NSTemporaryDirectory() + "failoverd-secret-\(UUID().uuidString.prefix(6))"
-        try "token-value\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "token-value\n".write(toFile: path, atomically: false, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try resolver.resolve(.file(path)) == "token-value")
         do {

@@ -17,7 +17,7 @@ struct FilePermissionCheckTests {
     @discardableResult
     static func write(_ directory: String, _ name: String, _ text: String = "secret\n", mode: Int) throws -> String {
         let path = directory + "/" + name
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
         return path
     }

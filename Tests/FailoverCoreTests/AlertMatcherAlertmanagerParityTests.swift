@@ -74,7 +74,7 @@ struct AlertMatcherAlertmanagerParityTests {
         let directory = NSTemporaryDirectory() + "failoverd-parity-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try (routes + receivers).write(toFile: directory + "/alertmanager.yml", atomically: true, encoding: .utf8)
+        try (routes + receivers).write(toFile: directory + "/alertmanager.yml", atomically: false, encoding: .utf8)
         let arguments = Self.values.enumerated().map { Self.shellQuoted("v\($0.offset)=\($0.element)") }
         let (status, output) = try ShellCommand.runBlocking(
             "amtool config routes test --config.file=alertmanager.yml " + arguments.joined(separator: " "),

@@ -219,7 +219,11 @@ struct BackupCommandTests {
         #expect(Self.listing(directory.path) == (before + ["plain-file"]).sorted())
     }
 
-    @Test("a copy that cannot be written in full is a clear error, and neither it nor its temporary file is left")
+    @Test(
+        "a copy that cannot be written in full is a clear error, and neither it nor its temporary file is left",
+        .disabled(
+            if: ProcessInfo.processInfo.environment["FAILOVERD_SANITIZER"] == "thread",
+            "ThreadSanitizer's runtime dies of SIGBUS under a 64 KiB file-size limit, before failoverd's main runs"))
     func writeFails() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

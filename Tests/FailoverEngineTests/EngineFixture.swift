@@ -44,7 +44,7 @@ final class EngineFixture: Sendable {
                 owner: owner, workers: workers, lease: lease, pollInterval: .milliseconds(100)),
             ledger: ledger, definition: policy.definition(named:digest:), dns: dns, http: http, processes: processes,
             logger: logger)
-        wakeup.engine.withLock { $0 = engine }
+        wakeup.set(engine)
         if start { engine.start() }
     }
 
@@ -116,9 +116,14 @@ final class EngineFixture: Sendable {
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
+    /// The writer's wake-up hint for the engine. Weak, as the service's: the engine holds the ledger, which holds
+    /// the writer, which holds this; a strong reference kept every fixture's parts (and its running engine) alive
+    /// after the test, and LeakSanitizer reported them.
     final class Wakeup: Sendable {
-        let engine = Mutex<RunbookEngine?>(nil)
-        func wake() { engine.withLock { $0 }?.wake() }
+        private struct Target { weak var engine: RunbookEngine? }
+        private let target = Mutex(Target())
+        func wake() { target.withLock { $0.engine }?.wake() }
+        func set(_ engine: RunbookEngine) { target.withLock { $0.engine = engine } }
     }
 }
 

@@ -114,7 +114,7 @@ struct EngineStoreLoopTests {
             configuration: EngineConfiguration(owner: "idle", pollInterval: .seconds(3600)), ledger: ledger,
             definition: { _, _ in nil }, dns: FakeRecordSets(), http: FakeStepHTTP(), processes: FakeProcesses(),
             logger: logger)
-        wake.engine.withLock { $0 = engine }
+        wake.set(engine)
         engine.start()
         engine.wake()
         let deadline = ContinuousClock.now.advanced(by: .seconds(90))
@@ -147,7 +147,7 @@ struct EngineStoreLoopTests {
             configuration: EngineConfiguration(owner: "busy", pollInterval: .seconds(3600)), ledger: ledger,
             definition: policy.definition(named:digest:), dns: dns, http: FakeStepHTTP(), processes: FakeProcesses(),
             logger: logger)
-        wake.engine.withLock { $0 = engine }
+        wake.set(engine)
         engine.start()
         let webhook = AlertmanagerWebhook(
             receiver: "r", status: .firing, alerts: [Scenario.alert(.firing)], groupKey: "g")

@@ -140,7 +140,7 @@ struct OperatorAPITests {
         _ = try await fixture.get("/-/ready")
         let text = try await fixture.get("/metrics").text
         let input = fixture.directory.file("metrics.txt")
-        try text.write(toFile: input, atomically: true, encoding: .utf8)
+        try text.write(toFile: input, atomically: false, encoding: .utf8)
         let (status, output) = try await ShellCommand.run("\(promtool) check metrics < '\(input)'")
         #expect(status == 0, "promtool: \(output)")
         #expect(output.isEmpty, "promtool lint findings: \(output)")

@@ -143,7 +143,7 @@ struct RunbookMetricsTests {
 enum PromtoolCheck {
     static func metrics(_ text: String, in directory: TemporaryDirectory) throws {
         let input = directory.file("metrics-\(UUID().uuidString.prefix(6)).txt")
-        try text.write(toFile: input, atomically: true, encoding: .utf8)
+        try text.write(toFile: input, atomically: false, encoding: .utf8)
         let (status, output) = try ShellCommand.runBlocking("/usr/bin/promtool check metrics < '\(input)'")
         #expect(status == 0, "promtool: \(output)")
         #expect(output.isEmpty, "promtool lint findings: \(output)")

@@ -180,7 +180,10 @@ public final class IngestWriter: @unchecked Sendable {
             // Nothing of it was written: the writer thread stores it, first in line, waiting for the lock.
             pending.insert(work, at: 0)
         }
-        condition.broadcast()
+        // The writer thread is woken only when it has something to do: work that came meanwhile (or came back), the
+        // log copy, or a shutdown. A wake-up after every webhook cost a context switch on the other core, and the
+        // woken thread then held the lock the next webhook's submit wanted.
+        if !pending.isEmpty || idleCheckpointDue || !accepting { condition.broadcast() }
         condition.unlock()
     }
 

@@ -38,7 +38,8 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
-        if let directory { spawnFileActionsAddChdir(&actions, directory) }
+        SpawnFileActions.closeInherited(&actions)
+        if let directory { SpawnFileActions.changeDirectory(&actions, to: directory) }
         // The child starts with default signal dispositions and an empty mask, whatever the test process set.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -185,11 +186,3 @@ private enum LiveChildren {
         for pid in pids.withLock({ $0 }) { kill(pid, SIGKILL) }
     }
 }
-
-/// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), which Glibc's module does not export without
-/// `_GNU_SOURCE`: the child changes directory before it executes the program.
-@_silgen_name("posix_spawn_file_actions_addchdir_np")
-@discardableResult
-private func spawnFileActionsAddChdir(
-    _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>
-) -> Int32
