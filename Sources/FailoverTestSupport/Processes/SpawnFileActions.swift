@@ -7,8 +7,8 @@ enum SpawnFileActions {
     /// The test process holds hundreds of descriptors without close-on-exec (sockets of in-process servers and
     /// clients among them), and every program a test started used to inherit them. wrk in the short soak had 375:
     /// its event loop takes only descriptors below 10 + 3 × connections, and a socket of its own numbered past that
-    /// counts as a connect error (the short soak's rare one). A child holding a copy of a test's socket also keeps
-    /// that connection open after the test closes it.
+    /// counts as a connect error (most likely the short soak's rare one). A child holding a copy of a test's socket
+    /// also keeps that connection open after the test closes it.
     static func closeInherited(_ actions: inout posix_spawn_file_actions_t) {
         addCloseFrom(&actions, 3)
     }
