@@ -37,6 +37,8 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // glibc's allocator statistics for /metrics (`mallinfo2` is not in Swift's Glibc module).
+        .target(name: "CHeapStatistics"),
 
         // The core: value types and decisions, no I/O.
         // SHA-256 (swift-crypto) is pure computation: the audit hash chain is built and verified in the core.
@@ -112,6 +114,7 @@ let package = Package(
         .target(
             name: "FailoverService",
             dependencies: [
+                "CHeapStatistics",
                 "FailoverCore",
                 "FailoverEngine",
                 "FailoverDNS",

@@ -69,14 +69,19 @@ curl -fs -o /dev/null "$base/-/ready" || { echo "failoverd did not start:" >&2; 
 ) &
 pids+=("$!")
 
-# The sampler: seconds since start, RSS in KiB, open descriptors.
+# The sampler: seconds since start, RSS, open descriptors, anonymous RSS, and from /metrics the C allocator's live
+# and kept-free bytes and SQLite's (all in KiB; -1 when the scrape failed).
 (
   started=$SECONDS
   while kill -0 "$pid" 2>/dev/null; do
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
     anon=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status")
     fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 | wc -l)
-    echo "$((SECONDS - started)) $rss $fds $anon" >>"$WORK/samples.txt"
+    heap=$(curl -fs "$base/metrics" | awk '
+      $1 == "failoverd_heap_allocated_bytes" {a = $2} $1 == "failoverd_heap_free_bytes" {f = $2}
+      $1 == "failoverd_sqlite_memory_bytes" {s = $2}
+      END {printf "%d %d %d", a == "" ? -1024 : a / 1024, f == "" ? -1024 : f / 1024, s == "" ? -1024 : s / 1024}')
+    echo "$((SECONDS - started)) $rss $fds $anon ${heap:--1 -1 -1}" >>"$WORK/samples.txt"
     sleep 5
   done
 ) &
@@ -102,8 +107,9 @@ rows = [tuple(map(float, line.split())) for line in open(sys.argv[1]) if line.st
 duration = float(sys.argv[2])
 warm = min(60.0, duration / 5)
 tail = [r for r in rows if r[0] >= warm] or rows
-def slope(index):
-    xs = [r[0] / 60 for r in tail]; ys = [r[index] for r in tail]
+def slope(index, rows_used=None):
+    rows_used = rows_used or tail
+    xs = [r[0] / 60 for r in rows_used]; ys = [r[index] for r in rows_used]
     n = len(xs); mx = sum(xs) / n; my = sum(ys) / n
     var = sum((x - mx) ** 2 for x in xs)
     return 0.0 if var == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var
@@ -111,6 +117,12 @@ rss, fds, anon = slope(1), slope(2), slope(3)
 print(f"SAMPLES n={len(rows)} rss_first_mb={rows[0][1]/1024:.1f} rss_last_mb={rows[-1][1]/1024:.1f} "
       f"rss_peak_mb={max(r[1] for r in rows)/1024:.1f} anon_first_mb={rows[0][3]/1024:.1f} "
       f"anon_last_mb={rows[-1][3]/1024:.1f} fds_first={int(rows[0][2])} fds_last={int(rows[-1][2])}")
+# What the anonymous memory is made of (from /metrics): the heap's live bytes, the freed bytes glibc keeps, SQLite's.
+scraped = [r for r in tail if len(r) > 6 and min(r[4:7]) >= 0]
+if len(scraped) >= 2:
+    print(f"HEAP allocated_kib_per_min={slope(4, scraped):.1f} free_kib_per_min={slope(5, scraped):.1f} "
+          f"sqlite_kib_per_min={slope(6, scraped):.1f} allocated_last_mb={scraped[-1][4]/1024:.1f} "
+          f"free_last_mb={scraped[-1][5]/1024:.1f} sqlite_last_mb={scraped[-1][6]/1024:.1f}")
 # Flat: under 256 KiB of anonymous memory per minute (15 MiB an hour) and under 0.1 descriptor per minute.
 verdict = "flat" if anon < 256 and fds < 0.1 else "GROWING"
 print(f"SLOPES anon_kib_per_min={anon:.1f} fds_per_min={fds:.3f} ({verdict}, after the first {warm:.0f} s) "

@@ -33,6 +33,8 @@ struct SoakCampaignTests {
         #expect((Int(executions["succeeded"] ?? "") ?? 0) > 0, "failovers ran: \(output)")
         #expect(executions["failed"] == nil, "\(output)")
         #expect(Self.fields(of: "LOG", in: output)?["error_lines"] == "0", "\(output)")
+        // The sampler read the heap's figures from /metrics.
+        #expect(Self.fields(of: "HEAP", in: output)?["allocated_last_mb"] != nil, "\(output)")
         let audit = try #require(output.split(separator: "\n").first { $0.hasPrefix("AUDIT ") }, "\(output)")
         #expect(audit.contains("intact"), "\(output)")
     }

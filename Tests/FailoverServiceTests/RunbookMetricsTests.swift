@@ -51,6 +51,7 @@ struct RunbookMetricsTests {
             for name in [
                 "process_resident_memory_bytes", "process_virtual_memory_bytes", "process_cpu_seconds_total",
                 "process_open_fds", "process_max_fds", "process_start_time_seconds", "failoverd_database_size_bytes",
+                "failoverd_heap_allocated_bytes", "failoverd_heap_free_bytes", "failoverd_sqlite_memory_bytes",
             ] {
                 #expect(text.contains("\n\(name) "), "\(name)")
             }

@@ -41,6 +41,15 @@ struct IngestWriterTests {
         #expect(try fixture.store.checkpointerSynchronousLevel() == 2)
     }
 
+    @Test("the writer keeps SQLite's 2 MiB page cache, each reader 512 KiB: their sum bounds what SQLite caches")
+    func pageCaches() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.close() }
+        let sizes = try fixture.store.pageCacheSizes()
+        #expect(sizes.writer == -2048)
+        #expect(sizes.reader == -512)
+    }
+
     @Test("a transaction that need not be durable (a claim) commits with NORMAL alone; the writer is FULL after")
     func nonDurableTransaction() async throws {
         let fixture = try StoreFixture()

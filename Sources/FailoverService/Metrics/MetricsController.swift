@@ -25,6 +25,7 @@ struct MetricsController: Sendable {
             metrics.episodesResolved.set(Double(counts[.resolved] ?? 0))
         }
         metrics.process.update()
+        metrics.memory.update()
         if let head = try? await store.auditHead() { metrics.auditHeadID.set(Double(head.id)) }
         if let signed = try? await store.lastSignedAuditHead() { metrics.auditSignedHeadID.set(Double(signed.headID)) }
         let configured = policy.settings.catalog.runbooks.map(\.name)

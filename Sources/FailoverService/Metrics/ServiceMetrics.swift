@@ -31,6 +31,8 @@ public final class ServiceMetrics: Sendable {
     let episodesResolved: Gauge
     /// Resident memory, CPU, descriptors and start time of the process.
     let process: ProcessMetrics
+    /// The C allocator's live and kept bytes, and SQLite's.
+    let memory: MemoryMetrics
     /// Suppressed executions already counted, by runbook and reason.
     let suppressedCounted = Mutex<[String: Int]>([:])
 
@@ -82,6 +84,7 @@ public final class ServiceMetrics: Sendable {
                 "failoverd_start_time_seconds", help: "When the process started, in seconds since the epoch.")
         ).set(Date().timeIntervalSince1970)
         process = ProcessMetrics(registry: registry)
+        memory = MemoryMetrics(registry: registry)
         lastReloadSuccessful.set(1.0)
         auditHeadID.set(Double(0))
         auditSignedHeadID.set(Double(0))

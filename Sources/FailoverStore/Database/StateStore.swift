@@ -15,6 +15,14 @@ public final class StateStore: Sendable {
     /// How the connections wait for locks; the writer's inline commits give up at once (see ``BusyWaitPolicy``).
     let busyWait: BusyWaitPolicy
 
+    /// The writer connection's page cache, in KiB: SQLite's default of 2 MiB. Ingest, the engine's transactions and
+    /// retention keep the tables' upper levels and newest pages hot in it.
+    static let writerCacheKiB = 2048
+    /// Each reader connection's page cache, in KiB (at most four readers). The operator API, the status page and
+    /// `/metrics` read a few recent rows; at SQLite's default of 2 MiB the four caches took many minutes of a soak to
+    /// fill, which looked like a leak in resident memory (see the README's soak).
+    static let readerCacheKiB = 512
+
     /// Opens (creating if needed) the database at `path`, its directory included, and migrates it.
     ///
     /// - Parameter busyTimeout: how long a write waits for a lock another connection holds.
@@ -41,12 +49,15 @@ public final class StateStore: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // Checkpoints never run inside a webhook's commit: WALCheckpointer decides when they run.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            // The readers' page cache (the writer's is set below). See `readerCacheKiB`.
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.readerCacheKiB)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB's WAL set-up runs after `prepareDatabase` and lowers the writer to `synchronous = NORMAL` (no
             // fsync at commit): set FULL again on the writer, where it counts, and check it took.
             try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
                     throw StoreError.cannotOpen(path, reason: "SQLite refused synchronous = FULL on the writer")
@@ -64,6 +75,18 @@ public final class StateStore: Sendable {
     public func writerSynchronousLevel() throws(StoreError) -> Int {
         do {
             return try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        } catch {
+            throw .queryFailed(String(describing: error))
+        }
+    }
+
+    /// The page cache sizes of the writer connection and of a reader connection, as `PRAGMA cache_size` says them
+    /// (negative: KiB).
+    public func pageCacheSizes() throws(StoreError) -> (writer: Int, reader: Int) {
+        do {
+            let writer = try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0 }
+            let reader = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? 0 }
+            return (writer, reader)
         } catch {
             throw .queryFailed(String(describing: error))
         }
