@@ -8,8 +8,6 @@ struct failoverd_heap_statistics failoverd_heap_statistics(void) {
     struct failoverd_heap_statistics statistics = {
         .allocated = info.uordblks + info.hblkhd,
         .free = info.fordblks,
-        .arenas = info.arena,
-        .mapped = info.hblkhd,
     };
     return statistics;
 }
