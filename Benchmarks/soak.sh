@@ -10,6 +10,7 @@
 # first fifth of a shorter run). "flat": under 256 KiB of anonymous memory and 0.1 descriptor per minute. RSS is
 # printed beside it but not judged: most of its rise is the binary's own code paged in as the load reaches new paths
 # (file-backed, 37 MB of a static build once everything has run), which a leak never is.
+# The HEAP line splits the heap, from /metrics: the C allocator's live bytes, the freed bytes it keeps, SQLite's bytes.
 # SOAK_TIMEOUT: wrk's per-request timeout (2s).
 set -euo pipefail
 DURATION="${1:-300}"
@@ -77,11 +78,12 @@ pids+=("$!")
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
     anon=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status")
     fds=$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 | wc -l)
-    heap=$(curl -fs "$base/metrics" | awk '
+    # A failed scrape must not end the sampler (set -e with pipefail): awk then prints -1s.
+    heap=$({ curl -fs "$base/metrics" || true; } | awk '
       $1 == "failoverd_heap_allocated_bytes" {a = $2} $1 == "failoverd_heap_free_bytes" {f = $2}
       $1 == "failoverd_sqlite_memory_bytes" {s = $2}
       END {printf "%d %d %d", a == "" ? -1024 : a / 1024, f == "" ? -1024 : f / 1024, s == "" ? -1024 : s / 1024}')
-    echo "$((SECONDS - started)) $rss $fds $anon ${heap:--1 -1 -1}" >>"$WORK/samples.txt"
+    echo "$((SECONDS - started)) $rss $fds $anon $heap" >>"$WORK/samples.txt"
     sleep 5
   done
 ) &
