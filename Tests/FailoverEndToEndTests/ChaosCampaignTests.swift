@@ -19,6 +19,11 @@ struct ChaosCampaignTests {
     func faultCampaign() async throws {
         let report = try await FaultCampaign().run()
         for line in report.providerFaults + report.storageFaults { #expect(line.passed, "\(line)\n\(report)") }
+        // As root the read-only case must run (chattr +i), not be skipped: permissions alone would stop nothing.
+        if getuid() == 0 {
+            let readOnly = report.storageFaults.first { $0.fault.hasPrefix("read-only") }
+            #expect(readOnly.map { !$0.outcome.hasPrefix("skipped") } == true, "\(report)")
+        }
     }
 
     @Test(

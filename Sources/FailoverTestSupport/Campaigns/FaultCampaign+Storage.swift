@@ -38,7 +38,7 @@ extension FaultCampaign {
                 remove: { _ in lock.withLock { $0 }?.release() }),
             StorageFault(
                 name: "read-only file and directory", inject: Self.makeReadOnly, remove: Self.makeWritable,
-                needsOwnFilesystem: getuid() == 0, mayHaveNoEffect: getuid() != 0),
+                mayHaveNoEffect: getuid() != 0),
             StorageFault(
                 name: "disk full (16 MiB tmpfs)",
                 inject: { directory, _ in
@@ -57,16 +57,21 @@ extension FaultCampaign {
         return outcomes
     }
 
-    /// As root, permissions stop nothing: the data directory's filesystem is remounted read-only instead (Linux
-    /// refuses that while a file is open for writing, and says so: the case is then skipped). Otherwise the file,
-    /// its log and the directory lose their write bits.
+    /// As root, permissions stop nothing: the database file, its log and the directory are made immutable instead
+    /// (`chattr +i`), which refuses writes even through descriptors already open (`EPERM`), as a filesystem
+    /// remounted read-only after an error refuses them (`EROFS`); a read-only remount itself is refused while SQLite
+    /// holds the file open for writing, and an ext4 emergency read-only mount does not come back writable while
+    /// mounted. Otherwise the file, its log and the directory lose their write bits.
     @Sendable static func makeReadOnly(_ directory: String, _ database: String) async throws -> String? {
         if getuid() == 0 {
-            let remount = try await ShellCommand.run("mount -o remount,ro '\(directory)' 2>&1")
-            return remount.status == 0
-                ? nil
-                : "skipped as root: chmod does not stop root's writes, and the read-only remount was refused "
-                    + "(\(remount.output.trimmingCharacters(in: .whitespacesAndNewlines)))"
+            let immutable = try await ShellCommand.run(
+                "chattr +i '\(database)' '\(database)-wal' '\(directory)' 2>&1")
+            guard immutable.status == 0 else {
+                _ = try? await ShellCommand.run("chattr -i '\(database)' '\(database)-wal' '\(directory)' 2>&1")
+                return "skipped as root: chmod does not stop root's writes, and chattr +i was refused "
+                    + "(\(immutable.output.trimmingCharacters(in: .whitespacesAndNewlines)))"
+            }
+            return nil
         }
         for file in [database, database + "-wal", database + "-shm"] { chmod(file, 0o400) }
         chmod(directory, 0o500)
@@ -76,7 +81,10 @@ extension FaultCampaign {
     /// Undoes ``makeReadOnly(_:_:)``.
     @Sendable static func makeWritable(_ directory: String) async throws {
         if getuid() == 0 {
-            _ = try await ShellCommand.run("mount -o remount,rw '\(directory)' 2>&1")
+            let undone = try await ShellCommand.run("chattr -R -i '\(directory)' 2>&1")
+            guard undone.status == 0 else {
+                throw FailoverdAPIError("chattr -i failed: \(undone.output)")
+            }
             return
         }
         chmod(directory, 0o700)
