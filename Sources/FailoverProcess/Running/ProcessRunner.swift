@@ -13,7 +13,8 @@ import Subprocess
 /// input, one pipe for standard output and error together, and none of failoverd's other file descriptors. It
 /// leads a process group of its own, so a timeout or a cancelled caller stops everything it started: `SIGTERM`
 /// to the group, `SIGKILL` to what still runs after the kill grace. Waiting uses swift-subprocess's pidfd
-/// monitor thread and non-blocking pipes, so no Swift concurrency thread is held while a command runs.
+/// monitor thread, and the output pipe is read by dispatch sources (``CombinedOutputPipe``), so no thread is held
+/// while a command runs.
 public struct ProcessRunner: Sendable {
     let logger: Logger
 
@@ -93,7 +94,8 @@ public struct ProcessRunner: Sendable {
         for (key, value) in request.environment { environment[Environment.Key(stringLiteral: key)] = value }
         let limit = request.outputLimit
         let command = plan.argumentZero
-        let result: ExecutionResult<CombinedOutputCapture, SequenceOutput, CombinedErrorOutput>
+        let pipe = try CombinedOutputPipe()
+        let result: ExecutionResult<CombinedOutputCapture, FileDescriptorOutput, CombinedErrorOutput>
         do {
             result = try await Subprocess.run(
                 .path(FilePath(plan.executablePath)),
@@ -103,27 +105,22 @@ public struct ProcessRunner: Sendable {
                 workingDirectory: request.workingDirectory.map { FilePath($0) },
                 platformOptions: options,
                 input: .none,
-                output: .sequence,
+                // Our own pipe, not swift-subprocess's (see CombinedOutputPipe); it closes the write end after
+                // the spawn, or when the spawn fails.
+                output: .fileDescriptor(FileDescriptor(rawValue: pipe.writeEnd), closeAfterSpawningProcess: true),
                 error: .combinedWithOutput
             ) { execution in
                 let pid = execution.processIdentifier.value
                 supervisor.launched(pid)
                 logger.debug("exec step started", metadata: ["command": "\(command)", "pid": "\(pid)"])
-                var capture = CombinedOutputCapture(limit: limit)
-                do {
-                    for try await buffer in execution.standardOutput {
-                        buffer.withUnsafeBytes { capture.append($0) }
-                    }
-                } catch {
-                    // The process still runs to its end (or its timeout); only the rest of its output is lost.
-                    logger.error(
-                        "exec step's output could not be read",
-                        metadata: ["command": "\(command)", "error": "\(error)"])
-                }
-                return capture
+                return await pipe.read(limit: limit, leaderDescriptor: execution.processIdentifier.processDescriptor)
             }
         } catch let error as SubprocessError {
+            pipe.closeUnread()
             throw ProcessLaunchError(message: "exec \(command): \(error)")
+        } catch {
+            pipe.closeUnread()
+            throw error
         }
         let termination: ProcessTermination =
             switch result.terminationStatus {

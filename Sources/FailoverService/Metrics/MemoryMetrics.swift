@@ -4,7 +4,10 @@ import Prometheus
 
 /// Where the process's heap goes, read at each scrape: what the C allocator has handed out, what it keeps freed,
 /// and SQLite's share. Resident memory alone cannot tell a leak (allocated bytes climbing) from an allocator
-/// keeping freed pages (free bytes climbing) or caches filling (SQLite's bytes climbing towards their cap).
+/// keeping freed pages (free bytes climbing) or caches filling (SQLite's bytes climbing towards their cap). glibc
+/// counts the freed chunks its per-thread caches (tcache) hold as handed out: the allocated bytes climb slowly,
+/// towards a bound, as threads meet new sizes (a soak with `GLIBC_TUNABLES=glibc.malloc.tcache_count=0` shows them
+/// flat outside SQLite).
 final class MemoryMetrics: Sendable {
     private let allocated: Gauge
     private let free: Gauge
@@ -14,7 +17,9 @@ final class MemoryMetrics: Sendable {
         allocated = registry.makeGauge(
             descriptor: .named(
                 "failoverd_heap_allocated_bytes",
-                help: "Bytes the C allocator has handed out and not taken back (all arenas and large mappings)."))
+                help:
+                    "Bytes the C allocator has handed out and not taken back (all arenas and large mappings; "
+                    + "glibc's per-thread caches of freed chunks count as handed out)."))
         free = registry.makeGauge(
             descriptor: .named(
                 "failoverd_heap_free_bytes",

@@ -75,4 +75,21 @@ struct ProcessOutputTests {
         #expect(outcome.output == "main\n")
         #expect(outcome.duration < .seconds(60))
     }
+
+    @Test("what the step wrote up to its exit is read in full although a grandchild keeps the output open")
+    func outputBufferedAtTheLeadersExitIsDrained() async throws {
+        let directory = try TemporaryDirectory(prefix: "failoverd-exec-drain")
+        defer { directory.remove() }
+        let pidFile = directory.file("grandchild.pid")
+        // 200,000 bytes: more than a pipe holds, so the step blocks on it while it is read, and the last 64 KiB
+        // are still in the pipe when it exits.
+        let outcome = try await runner.run(
+            ProcessProbe.shell(
+                #"sleep 300 & echo "$!" > "$1"; head -c 200000 /dev/zero; exit 0"#, pidFile, timeout: .seconds(60)))
+        let grandchild = try #require(await ProcessProbe.pid(writtenTo: pidFile))
+        defer { kill(grandchild, SIGKILL) }
+        #expect(outcome.succeeded)
+        #expect(outcome.outputBytes == 200_000)
+        #expect(outcome.duration < .seconds(60))
+    }
 }
