@@ -62,14 +62,7 @@ struct ProcessOutputTests {
 
     @Test("a background grandchild that keeps the output open does not hold the run once the step exited")
     func grandchildHoldingOutput() async throws {
-        let directory = try TemporaryDirectory(prefix: "failoverd-exec-holder")
-        defer { directory.remove() }
-        let pidFile = directory.file("grandchild.pid")
-        let outcome = try await runner.run(
-            ProcessProbe.shell(
-                #"echo main; sleep 300 & echo "$!" > "$1"; exit 0"#, pidFile, timeout: .seconds(60)))
-        let grandchild = try #require(await ProcessProbe.pid(writtenTo: pidFile))
-        defer { kill(grandchild, SIGKILL) }
+        let outcome = try await runLeavingGrandchild(#"echo main; sleep 300 & echo "$!" > "$1"; exit 0"#)
         #expect(outcome.succeeded)
         #expect(!outcome.timedOut)
         #expect(outcome.output == "main\n")
@@ -78,18 +71,24 @@ struct ProcessOutputTests {
 
     @Test("what the step wrote up to its exit is read in full although a grandchild keeps the output open")
     func outputBufferedAtTheLeadersExitIsDrained() async throws {
-        let directory = try TemporaryDirectory(prefix: "failoverd-exec-drain")
-        defer { directory.remove() }
-        let pidFile = directory.file("grandchild.pid")
         // 200,000 bytes: more than a pipe holds, so the step blocks on it while it is read, and the last 64 KiB
         // are still in the pipe when it exits.
-        let outcome = try await runner.run(
-            ProcessProbe.shell(
-                #"sleep 300 & echo "$!" > "$1"; head -c 200000 /dev/zero; exit 0"#, pidFile, timeout: .seconds(60)))
-        let grandchild = try #require(await ProcessProbe.pid(writtenTo: pidFile))
-        defer { kill(grandchild, SIGKILL) }
+        let outcome = try await runLeavingGrandchild(
+            #"sleep 300 & echo "$!" > "$1"; head -c 200000 /dev/zero; exit 0"#)
         #expect(outcome.succeeded)
         #expect(outcome.outputBytes == 200_000)
         #expect(outcome.duration < .seconds(60))
+    }
+
+    /// Runs `script` (which writes its background grandchild's PID to the file named by `$1`) with a 60 s timeout,
+    /// and kills that grandchild afterwards.
+    private func runLeavingGrandchild(_ script: String) async throws -> ProcessOutcome {
+        let directory = try TemporaryDirectory(prefix: "failoverd-exec-holder")
+        defer { directory.remove() }
+        let pidFile = directory.file("grandchild.pid")
+        let outcome = try await runner.run(ProcessProbe.shell(script, pidFile, timeout: .seconds(60)))
+        let grandchild = try #require(await ProcessProbe.pid(writtenTo: pidFile))
+        kill(grandchild, SIGKILL)
+        return outcome
     }
 }
