@@ -25,11 +25,11 @@ struct WriteAheadLogTests {
             _ = try await fixture.writer.submit(Self.delivery(index)).get()
         }
         #expect(try fixture.count("deliveries") == 400)
-        // Without the copies the log would hold every page of 400 commits (several MiB); with them it starts
-        // over every few dozen commits and never exceeds a few hundred KiB.
+        // Without the copies the log would hold every page of 400 commits (about 16 MiB); with them it starts
+        // over once it holds 1 MiB, so the file (SQLite reuses it from the start) stays a little above that.
         let logBytes = Self.fileSize(fixture.store.path + "-wal")
         #expect(logBytes > 0)
-        #expect(logBytes < 1 << 20, "write-ahead log of \(logBytes) bytes")
+        #expect(logBytes < 2 << 20, "write-ahead log of \(logBytes) bytes")
     }
 
     @Test("after a burst of concurrent webhooks, the log is copied into the database file once commits stop")
