@@ -32,6 +32,7 @@ export PAYLOAD
 [ -x "$BINARY" ] || { echo "missing $BINARY (make release)" >&2; exit 1; }
 [ -x "$ENGINE_BENCH" ] || { echo "missing $ENGINE_BENCH (make release)" >&2; exit 1; }
 gcc -O2 -o "$WORK/naive-server" "$HERE/naive-server.c" -lmicrohttpd -lsqlite3 -lpthread
+gcc -O2 -o "$WORK/replica-server" "$HERE/replica-server.c" -lmicrohttpd -lsqlite3 -lpthread
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_ready() { for _ in $(seq 1 200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.05; done; echo "not ready: $1" >&2; exit 1; }
@@ -106,8 +107,29 @@ settle; runbooks2=$(failoverd_round runbooks-2 32 "$RUNBOOKS_CONFIG"); echo "fai
 idle_rss=$(cat "$WORK/idle_rss")
 idle_rss_runbooks=$(cat "$WORK/idle_rss_runbooks")
 
-echo "== 1 connection: latency"
+# replica_round NAME CONNECTIONS: failoverd's ingest transaction in C (Benchmarks/replica-server.c), on a database
+# that failoverd made and that holds the payload's episodes (failoverd took one webhook and stopped).
+replica_round() {
+  local port dir pid
+  port=$(free_port); dir="$WORK/replica-$1"; mkdir -p "$dir"
+  pid=$(start_failoverd "$port" "$dir")
+  wait_ready "http://127.0.0.1:$port/-/ready"
+  curl -fs -o /dev/null --header 'Content-Type: application/json' --data-binary "@$PAYLOAD" \
+    "http://127.0.0.1:$port/webhook"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  port=$(free_port)
+  "$WORK/replica-server" "$port" "$dir/failoverd.db" & pid=$!; pids+=("$pid")
+  sleep 0.3
+  local start result
+  start=$(cpu_ticks "$pid")
+  result=$("$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN")
+  with_cpu "$pid" "$start" "$result"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+echo "== 1 connection: latency (the replica: failoverd's transaction committed by a C server, no JSON, no hashing)"
 settle; naive_single=$(naive_round 3 1); echo "naive     $naive_single"
+settle; replica_single=$(replica_round 1 1); echo "replica   $replica_single"
 settle; single=$(failoverd_round 3 1); echo "failoverd $single"
 
 # The audit trail's cost on ingest: the same alternation against a build of BASELINE_REV, the last revision
@@ -194,8 +216,8 @@ with_50_runbooks: flood_rps=$flood_runbooks_rps (without runbooks $flood_rps) fl
 engine: webhook_200_to_first_dns_write p50_ms=$(field p50_ms "$engine") (target <= 5) p99_ms=$(field p99_ms "$engine") (target <= 20) max_ms=$(field max_ms "$engine") over $(field incidents "$engine") incidents; first after start $(field first_ms "$engine") ms
 engine: split 200_to_claim p50/p99_ms=$(field to_claim_p50_ms "$engine")/$(field to_claim_p99_ms "$engine") claim_to_first_write p50/p99_ms=$(field claim_to_write_p50_ms "$engine")/$(field claim_to_write_p99_ms "$engine") (means: claim -> step recorded $(field claim_to_step_mean_ms "$engine"), -> first provider request $(field step_to_request_mean_ms "$engine"), -> write $(field request_to_write_mean_ms "$engine"))
 p99_ms_1conn=$(field p99_ms "$single") (target < 2; the naive C server's in the same run: $(field p99_ms "$naive_single"))
-p50_ms_1conn=$(field p50_ms "$single") (naive $(field p50_ms "$naive_single"))  p99_ms_32conn=$(field p99_ms "$ours2") (naive $(field p99_ms "$naive2"))
-cpu_us_per_request: 32conn $(field cpu_us_per_request "$ours2") (naive $(field cpu_us_per_request "$naive2"))  1conn $(field cpu_us_per_request "$single") (naive $(field cpu_us_per_request "$naive_single"))
+p50_ms_1conn=$(field p50_ms "$single") (naive $(field p50_ms "$naive_single"), replica $(field p50_ms "$replica_single"))  p99_ms_32conn=$(field p99_ms "$ours2") (naive $(field p99_ms "$naive2"))
+cpu_us_per_request: 32conn $(field cpu_us_per_request "$ours2") (naive $(field cpu_us_per_request "$naive2"))  1conn $(field cpu_us_per_request "$single") (naive $(field cpu_us_per_request "$naive_single"), replica $(field cpu_us_per_request "$replica_single"))
 idle_rss_mb=$idle_rss (target <= 35)  flood_end_rss_mb=$flood_rss (target <= 60)  flood_end_wal_file_mb=$wal_mb
 ingest_with_audit_vs_without=$audit_ratio (target: unchanged within noise)
 flood_acknowledged=$acknowledged flood_stored_deliveries=$stored flood_episodes=$episodes lost=$lost
