@@ -5,26 +5,14 @@
  *
  * usage: naive-server PORT DATABASE
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <microhttpd.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-struct request_body {
-    char *data;
-    size_t length;
-};
+#include "bench-http.h"
 
 static sqlite3 *database;
 static sqlite3_stmt *insert;
 static pthread_mutex_t database_lock = PTHREAD_MUTEX_INITIALIZER;
-static volatile sig_atomic_t stopping = 0;
 
 static int store(const struct request_body *body) {
     pthread_mutex_lock(&database_lock);
@@ -38,47 +26,6 @@ static int store(const struct request_body *body) {
     pthread_mutex_unlock(&database_lock);
     return ok;
 }
-
-static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
-                              const char *version, const char *upload_data, size_t *upload_data_size,
-                              void **request_state) {
-    (void)cls; (void)url; (void)version;
-    struct request_body *body = *request_state;
-    if (body == NULL) {
-        body = calloc(1, sizeof *body);
-        *request_state = body;
-        return MHD_YES;
-    }
-    if (*upload_data_size > 0) {
-        body->data = realloc(body->data, body->length + *upload_data_size);
-        memcpy(body->data + body->length, upload_data, *upload_data_size);
-        body->length += *upload_data_size;
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
-    int ok = strcmp(method, "POST") == 0 && store(body);
-    static const char accepted[] = "{\"status\":\"accepted\"}\n";
-    static const char failed[] = "{\"error\":\"storage_unavailable\"}\n";
-    struct MHD_Response *response = MHD_create_response_from_buffer(
-        ok ? sizeof accepted - 1 : sizeof failed - 1, (void *)(ok ? accepted : failed), MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(response, "Content-Type", "application/json");
-    enum MHD_Result result = MHD_queue_response(connection, ok ? 200 : 503, response);
-    MHD_destroy_response(response);
-    return result;
-}
-
-static void completed(void *cls, struct MHD_Connection *connection, void **request_state,
-                      enum MHD_RequestTerminationCode code) {
-    (void)cls; (void)connection; (void)code;
-    struct request_body *body = *request_state;
-    if (body != NULL) {
-        free(body->data);
-        free(body);
-        *request_state = NULL;
-    }
-}
-
-static void on_signal(int number) { (void)number; stopping = 1; }
 
 int main(int argc, char **argv) {
     if (argc != 3) {
@@ -94,24 +41,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "cannot open %s: %s\n", argv[2], sqlite3_errmsg(database));
         return 1;
     }
-    struct sockaddr_in address;
-    memset(&address, 0, sizeof address);
-    address.sin_family = AF_INET;
-    address.sin_port = htons((uint16_t)atoi(argv[1]));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct MHD_Daemon *daemon = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_END);
-    if (daemon == NULL) {
-        fprintf(stderr, "cannot listen on 127.0.0.1:%s\n", argv[1]);
-        return 1;
-    }
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
-    while (!stopping) pause();
-    MHD_stop_daemon(daemon);
+    int status = serve_until_signal(argv[1]);
     sqlite3_finalize(insert);
     sqlite3_close(database);
-    return 0;
+    return status;
 }

@@ -9,21 +9,10 @@
  *
  * usage: replica-server PORT DATABASE   (DATABASE made by `failoverd serve` and holding the payload's episodes)
  */
-#include <arpa/inet.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-struct request_body {
-    char *data;
-    size_t length;
-};
+#include "bench-http.h"
 
 enum statement_index { BEGIN, SAVEPOINT, INSERT_DELIVERY, FIND_PERIOD, COUNT_DUPLICATE, INSERT_AUDIT, RELEASE, COMMIT,
                        STATEMENT_COUNT };
@@ -51,7 +40,6 @@ static const char *const fingerprints[3] = {"7c1a3f9e4b2d8a61", "a94e02d17f3c5b8
 static sqlite3 *database;
 static sqlite3_stmt *statements[STATEMENT_COUNT];
 static pthread_mutex_t database_lock = PTHREAD_MUTEX_INITIALIZER;
-static volatile sig_atomic_t stopping = 0;
 static sqlite3_int64 sequence = 0;
 /* As long as failoverd's webhook.received detail for the payload (533 bytes). */
 static char audit_detail[533];
@@ -97,47 +85,6 @@ static int store(const struct request_body *body) {
     return ok;
 }
 
-static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
-                              const char *version, const char *upload_data, size_t *upload_data_size,
-                              void **request_state) {
-    (void)cls; (void)url; (void)version;
-    struct request_body *body = *request_state;
-    if (body == NULL) {
-        body = calloc(1, sizeof *body);
-        *request_state = body;
-        return MHD_YES;
-    }
-    if (*upload_data_size > 0) {
-        body->data = realloc(body->data, body->length + *upload_data_size);
-        memcpy(body->data + body->length, upload_data, *upload_data_size);
-        body->length += *upload_data_size;
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
-    int ok = strcmp(method, "POST") == 0 && store(body);
-    static const char accepted[] = "{\"status\":\"accepted\"}\n";
-    static const char failed[] = "{\"error\":\"storage_unavailable\"}\n";
-    struct MHD_Response *response = MHD_create_response_from_buffer(
-        ok ? sizeof accepted - 1 : sizeof failed - 1, (void *)(ok ? accepted : failed), MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(response, "Content-Type", "application/json");
-    enum MHD_Result result = MHD_queue_response(connection, ok ? 200 : 503, response);
-    MHD_destroy_response(response);
-    return result;
-}
-
-static void completed(void *cls, struct MHD_Connection *connection, void **request_state,
-                      enum MHD_RequestTerminationCode code) {
-    (void)cls; (void)connection; (void)code;
-    struct request_body *body = *request_state;
-    if (body != NULL) {
-        free(body->data);
-        free(body);
-        *request_state = NULL;
-    }
-}
-
-static void on_signal(int number) { (void)number; stopping = 1; }
-
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s PORT DATABASE\n", argv[0]);
@@ -156,24 +103,8 @@ int main(int argc, char **argv) {
             return 1;
         }
     }
-    struct sockaddr_in address;
-    memset(&address, 0, sizeof address);
-    address.sin_family = AF_INET;
-    address.sin_port = htons((uint16_t)atoi(argv[1]));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct MHD_Daemon *daemon = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_END);
-    if (daemon == NULL) {
-        fprintf(stderr, "cannot listen on 127.0.0.1:%s\n", argv[1]);
-        return 1;
-    }
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
-    while (!stopping) pause();
-    MHD_stop_daemon(daemon);
+    int status = serve_until_signal(argv[1]);
     for (int i = 0; i < STATEMENT_COUNT; i++) sqlite3_finalize(statements[i]);
     sqlite3_close(database);
-    return 0;
+    return status;
 }

@@ -67,6 +67,16 @@ with_cpu() {
     'BEGIN { printf "%s cpu_us_per_request=%.1f\n", r, (n > 0 ? t * 1e6 / hz / n : 0) }'
 }
 
+# measure_and_stop PID PORT CONNECTIONS: one load round against the server PID listening on PORT, the result line
+# with its CPU time per request; then the server is stopped.
+measure_and_stop() {
+  local start result
+  start=$(cpu_ticks "$1")
+  result=$("$BENCH" "http://127.0.0.1:$2/webhook" "$3" "$SECONDS_PER_RUN")
+  with_cpu "$1" "$start" "$result"
+  kill "$1"; wait "$1" 2>/dev/null || true
+}
+
 # Naive and failoverd alternate twice at 32 connections; each figure is the mean of its two rounds, which
 # evens out the disk's background writeback between rounds.
 naive_round() {
@@ -74,11 +84,7 @@ naive_round() {
   port=$(free_port); dir="$WORK/naive-$1"; mkdir -p "$dir"
   "$WORK/naive-server" "$port" "$dir/naive.db" & pid=$!; pids+=("$pid")
   sleep 0.3
-  local start result
-  start=$(cpu_ticks "$pid")
-  result=$("$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN")
-  with_cpu "$pid" "$start" "$result"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  measure_and_stop "$pid" "$port" "$2"
 }
 
 # failoverd_round NAME CONNECTIONS [CONFIG_FILE]: round 1 of each configuration also notes the idle RSS.
@@ -89,11 +95,7 @@ failoverd_round() {
   wait_ready "http://127.0.0.1:$port/-/ready"
   sleep 1
   case "$1" in 1) rss_mb "$pid" >"$WORK/idle_rss" ;; runbooks-1) rss_mb "$pid" >"$WORK/idle_rss_runbooks" ;; esac
-  local start result
-  start=$(cpu_ticks "$pid")
-  result=$("$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN")
-  with_cpu "$pid" "$start" "$result"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  measure_and_stop "$pid" "$port" "$2"
 }
 
 echo "== 32 connections, same payload: naive reference (one transaction and fsync per request), failoverd, and"
@@ -116,15 +118,14 @@ replica_round() {
   wait_ready "http://127.0.0.1:$port/-/ready"
   curl -fs -o /dev/null --header 'Content-Type: application/json' --data-binary "@$PAYLOAD" \
     "http://127.0.0.1:$port/webhook"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  # start_failoverd ran in a command substitution, so this shell cannot `wait` for it: poll until it has exited
+  # (it checkpoints and closes the database on SIGTERM) before another process opens the file.
+  kill "$pid"
+  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   port=$(free_port)
   "$WORK/replica-server" "$port" "$dir/failoverd.db" & pid=$!; pids+=("$pid")
   sleep 0.3
-  local start result
-  start=$(cpu_ticks "$pid")
-  result=$("$BENCH" "http://127.0.0.1:$port/webhook" "$2" "$SECONDS_PER_RUN")
-  with_cpu "$pid" "$start" "$result"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  measure_and_stop "$pid" "$port" "$2"
 }
 
 echo "== 1 connection: latency (the replica: failoverd's transaction committed by a C server, no JSON, no hashing)"
