@@ -64,7 +64,7 @@ struct FiringPeriodBehaviourTests {
                     cancelled = try await Self.waitForAuditEvents(
                         failoverd, type: "episode.reopen_cancelled", fingerprint: fingerprint, within: .seconds(10))
                 } catch {
-                    let timeline = try await Self.auditTimeline(failoverd, fingerprint: fingerprint)
+                    let timeline = await Self.auditTimeline(failoverd, fingerprint: fingerprint)
                     let lag = staleArrival.duration(until: alerts[match[2]].receivedAt)
                     throw EndToEndError(
                         "\(error)\nthe peer's resolved came \(lag) after its stale firing (window \(reopenWindow))"
@@ -279,26 +279,28 @@ extension FiringPeriodBehaviourTests {
         }
     }
 
-    /// The audit events of `type` about the fingerprint (`GET /api/v1/audit`); an unknown type is an error.
+    /// The audit events about the fingerprint (`GET /api/v1/audit`), newest first, of `type` if given; an unknown
+    /// type is an error.
     static func auditEvents(
-        _ failoverd: ServeProcess, type: String, fingerprint: String
+        _ failoverd: ServeProcess, type: String? = nil, fingerprint: String
     ) async throws -> [[String: Any]] {
+        let filter = type.map { "type=\($0)&" } ?? ""
         let response = try await TestHTTP.send(
-            port: failoverd.port, "GET", "/api/v1/audit?type=\(type)&fingerprint=\(fingerprint)")
+            port: failoverd.port, "GET", "/api/v1/audit?\(filter)fingerprint=\(fingerprint)&limit=1000")
         guard response.status == 200 else {
-            throw EndToEndError("GET /api/v1/audit?type=\(type) answered \(response.status): \(response.text)")
+            throw EndToEndError("GET /api/v1/audit?\(filter) answered \(response.status): \(response.text)")
         }
         return try response.json()["events"] as? [[String: Any]] ?? []
     }
 
     /// Every audit event about the fingerprint, oldest first, a line each (`time type`): what a failure prints.
-    static func auditTimeline(_ failoverd: ServeProcess, fingerprint: String) async throws -> String {
-        let response = try await TestHTTP.send(
-            port: failoverd.port, "GET", "/api/v1/audit?fingerprint=\(fingerprint)&limit=1000")
-        guard response.status == 200 else { return "GET /api/v1/audit answered \(response.status): \(response.text)" }
-        let events = try response.json()["events"] as? [[String: Any]] ?? []
-        return events.reversed().map { "\($0["time"] as? String ?? "?") \($0["type"] as? String ?? "?")" }
-            .joined(separator: "\n")
+    static func auditTimeline(_ failoverd: ServeProcess, fingerprint: String) async -> String {
+        do {
+            return try await auditEvents(failoverd, fingerprint: fingerprint).reversed()
+                .map { "\($0["time"] as? String ?? "?") \($0["type"] as? String ?? "?")" }.joined(separator: "\n")
+        } catch {
+            return "cannot read: \(error)"
+        }
     }
 
     /// Waits until at least one audit event of `type` about the fingerprint exists.
