@@ -1,6 +1,9 @@
 import Logging
 import Subprocess
 
+#if canImport(Glibc)
+    import Glibc
+#endif
 #if canImport(System)
     import System
 #else
@@ -17,10 +20,18 @@ import Subprocess
 /// while a command runs.
 public struct ProcessRunner: Sendable {
     let logger: Logger
+    /// Makes the output pipe of each run (`pipe(2)`; a test makes it fail).
+    let makePipe: CombinedOutputPipe.PipeMaker
 
     /// Creates a runner that logs launches, timeouts and kills to `logger` (never the environment).
     public init(logger: Logger) {
+        self.init(logger: logger, makingPipesWith: { pipe($0) })
+    }
+
+    /// A runner whose output pipes come from `makePipe`, for tests that make creating one fail.
+    init(logger: Logger, makingPipesWith makePipe: @escaping CombinedOutputPipe.PipeMaker) {
         self.logger = logger
+        self.makePipe = makePipe
     }
 
     /// Runs `request` and returns how it ended, once the process has been reaped and its output closed.
@@ -46,8 +57,8 @@ public struct ProcessRunner: Sendable {
         defer { deadline.cancel() }
         // Run outside the caller's task: swift-subprocess reacts to cancellation with its own teardown, which
         // stops at the leader's exit; cancellation goes to the supervisor instead, which watches the whole group.
-        let execution = Task { [logger] in
-            try await Self.execute(plan, request, supervisor: supervisor, logger: logger)
+        let execution = Task { [logger, makePipe] in
+            try await Self.execute(plan, request, supervisor: supervisor, makePipe: makePipe, logger: logger)
         }
         let result = await withTaskCancellationHandler {
             await execution.result
@@ -86,7 +97,8 @@ public struct ProcessRunner: Sendable {
     }
 
     private static func execute(
-        _ plan: LaunchPlan, _ request: ProcessRequest, supervisor: ProcessGroupSupervisor, logger: Logger
+        _ plan: LaunchPlan, _ request: ProcessRequest, supervisor: ProcessGroupSupervisor,
+        makePipe: CombinedOutputPipe.PipeMaker, logger: Logger
     ) async throws -> FinishedProcess {
         var options = PlatformOptions()
         options.processGroupID = 0  // a new group, led by the child: its ID is the child's PID
@@ -94,7 +106,7 @@ public struct ProcessRunner: Sendable {
         for (key, value) in request.environment { environment[Environment.Key(stringLiteral: key)] = value }
         let limit = request.outputLimit
         let command = plan.argumentZero
-        let pipe = try CombinedOutputPipe()
+        let pipe = try CombinedOutputPipe(makingPipeWith: makePipe)
         let result: ExecutionResult<CombinedOutputCapture, FileDescriptorOutput, CombinedErrorOutput>
         do {
             result = try await Subprocess.run(

@@ -55,6 +55,8 @@ final class WALCheckpointer: @unchecked Sendable {
     /// A descriptor of the database file, read-only, for the background thread's `fdatasync` (-1 if it could not
     /// be opened: SQLite's own sync at the end of a checkpoint then does all of it).
     private let databaseFile: Int32
+    /// Syncs `databaseFile`: `fdatasync(2)` in the service; a test passes one that fails as the kernel does.
+    private let syncFile: @Sendable (Int32) -> Int32
     private let pollInterval: TimeInterval
     private let logger: Logger
     private let condition = NSCondition()
@@ -67,9 +69,14 @@ final class WALCheckpointer: @unchecked Sendable {
 
     /// Opens the background checkpoint connection and starts its thread.
     ///
-    /// - Parameter pollInterval: how often the thread looks at the log's length; after a whole interval
-    ///   without commits it copies whatever is left.
-    init(path: String, pollInterval: Duration, logger: Logger) throws {
+    /// - Parameters:
+    ///   - pollInterval: how often the thread looks at the log's length; after a whole interval without commits
+    ///     it copies whatever is left.
+    ///   - syncFile: syncs the database file after a copy (`fdatasync`; -1 and `errno` on failure).
+    init(
+        path: String, pollInterval: Duration, logger: Logger,
+        syncingFileWith syncFile: @escaping @Sendable (Int32) -> Int32 = { fdatasync($0) }
+    ) throws {
         var configuration = Configuration()
         configuration.label = "failoverd-checkpointer"
         configuration.busyMode = .immediateError
@@ -83,6 +90,7 @@ final class WALCheckpointer: @unchecked Sendable {
         restartFrames = Self.restartBytes / pageSize
         writerCopyFrames = Self.writerCopyBytes / pageSize
         databaseFile = open(path, O_RDONLY | O_CLOEXEC)
+        self.syncFile = syncFile
         self.pollInterval =
             Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
         self.logger = logger
@@ -192,7 +200,7 @@ final class WALCheckpointer: @unchecked Sendable {
     /// before the log may start over.
     private func syncCopiedPages() {
         guard databaseFile >= 0, progress.withLock({ $0.copied }) > 0 else { return }
-        if fdatasync(databaseFile) != 0 {
+        if syncFile(databaseFile) != 0 {
             logger.warning(
                 "syncing the pages copied into the database file failed",
                 metadata: ["error": "\(String(cString: strerror(errno)))"])
