@@ -39,7 +39,7 @@ help:
 	@echo "make bench   benchmark webhook ingest against a naive C reference server, and the runbook engine (prints figures)"
 	@echo "make chaos   crash campaign (kill -9 failoverd 200 times under load) and fault campaign (providers, storage)"
 	@echo "make demo    real Prometheus, Alertmanager, failoverd and fake DNS providers: a primary goes down and back"
-	@echo "make soak    SOAK_SECONDS (300) of mixed load with runbooks running: errors, RSS and descriptor slopes"
+	@echo "make soak    SOAK_SECONDS (300) of mixed load with runbooks running, after SOAK_WARMUP (600) of it: errors, RSS and descriptor slopes"
 	@echo "make fuzz    every fuzz target under libFuzzer and AddressSanitizer, FUZZ_RUNS executions each (prints figures)"
 	@echo "make sanitize  the test suite under AddressSanitizer, then under ThreadSanitizer"
 	@echo "make lint    swift format lint"
@@ -114,11 +114,12 @@ format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
 
 bench: bench-deps release
-	BASELINE_REV=$(BASELINE_REV) SOAK_SECONDS=$(SOAK_SECONDS) ./Benchmarks/run.sh $(BENCH_SECONDS)
+	BASELINE_REV=$(BASELINE_REV) SOAK_SECONDS=$(SOAK_SECONDS) SOAK_WARMUP=$(SOAK_WARMUP) ./Benchmarks/run.sh $(BENCH_SECONDS)
 
 SOAK_SECONDS ?= 300
+SOAK_WARMUP ?= 600
 soak: bench-deps release
-	./Benchmarks/soak.sh $(SOAK_SECONDS)
+	SOAK_WARMUP=$(SOAK_WARMUP) ./Benchmarks/soak.sh $(SOAK_SECONDS)
 
 # Fuzzing: failoverd-fuzz built with AddressSanitizer and SanitizerCoverage (every Swift module, dependencies
 # included) and linked with libFuzzer as a library (the binary's own main picks the target and starts libFuzzer's

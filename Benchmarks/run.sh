@@ -238,6 +238,6 @@ echo "== audit log: 1,000,000 events (filtered pages, verify, size)"
 
 # SOAK_SECONDS=0 skips the soak.
 if [ "${SOAK_SECONDS:-300}" != 0 ]; then
-  echo "== soak: ${SOAK_SECONDS:-300} s of mixed load with runbooks running (Benchmarks/soak.sh)"
+  echo "== soak: ${SOAK_SECONDS:-300} s of mixed load with runbooks running, after ${SOAK_WARMUP:-600} s of it (Benchmarks/soak.sh)"
   "$HERE/soak.sh" "${SOAK_SECONDS:-300}" "$BINARY" | tee -a "$RESULTS/soak.txt"
 fi
