@@ -60,7 +60,7 @@ struct WALCheckpointerSyncTests {
 
         // Commits stop, so the thread copies what is left once an interval passes without one.
         try database.insert("first")
-        try await waitUntil(timeout: .seconds(30)) { !failures().isEmpty }
+        try await waitUntil { !failures().isEmpty }
         let first = try #require(failures().first)
         #expect(first.metadata["error"] == String(cString: strerror(EIO)))
         #expect(descriptors.withLock { $0 }.allSatisfy { $0 >= 0 }, "the sync gets the checkpointer's own descriptor")
@@ -76,8 +76,8 @@ struct WALCheckpointerSyncTests {
         // A failure does not stop the thread: the next commit is copied, and its sync tried (and failed) again.
         let attempts = descriptors.withLock { $0.count }
         try database.insert("second")
-        try await waitUntil(timeout: .seconds(30)) { descriptors.withLock { $0.count } > attempts }
-        try await waitUntil(timeout: .seconds(30)) { failures().count >= 2 }
+        try await waitUntil { descriptors.withLock { $0.count } > attempts }
+        try await waitUntil { failures().count >= 2 }
         let bodies = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT body FROM notes") }
         #expect(bodies == ["first", "second"])
         let integrity = try await database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
@@ -95,7 +95,7 @@ struct WALCheckpointerSyncTests {
         }
         defer { database.close() }
         try database.insert("first")
-        try await waitUntil(timeout: .seconds(30)) { syncs.withLock { $0 } > 0 }
+        try await waitUntil { syncs.withLock { $0 } > 0 }
         #expect(logs.all.filter { $0.level >= .warning }.isEmpty)
     }
 }
