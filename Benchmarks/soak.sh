@@ -3,7 +3,7 @@
 # runbooks running, then prints errors and the slopes of resident memory and open descriptors.
 # SOAK_WARMUP (default 600) seconds of the same load come first and are not judged: the C allocator's per-thread
 # caches and free lists and SQLite's page caches fill for about ten minutes (a 40-minute soak on 2026-12-03:
-# anonymous memory +145 KiB a minute in its first ten minutes, level after them), which a leak never stops doing.
+# anonymous memory +145 KiB a minute over minutes 1-10, +10 over minutes 10-30; the README has the rest of it).
 #
 # The load: wrk with Benchmarks/soak.lua (4 connections, firing/duplicate/resolved webhooks over 16 regions, so
 # incidents open and close all along), and a reader polling the operator API, the status page and /metrics
