@@ -2,9 +2,10 @@ import FailoverTestSupport
 import Foundation
 import Testing
 
-/// The soak of `make soak`, in short: `Benchmarks/soak.sh` for 20 seconds without a warm-up against the debug binary. Its RSS and
-/// descriptor slopes need minutes to mean anything, so they are printed, not judged; what must hold after any
-/// stretch of the mixed load is judged: no failed request, no failed execution, no error logged, the audit intact.
+/// The soak of `make soak`, in short: `Benchmarks/soak.sh` for 20 seconds without a warm-up against the debug
+/// binary. Its RSS and descriptor slopes need minutes to mean anything, so they are printed, not judged; what must
+/// hold after any stretch of the mixed load is judged: no failed request, no failed execution, no error logged, the
+/// audit intact.
 @Suite("soak campaign, short")
 struct SoakCampaignTests {
     @Test(

@@ -23,13 +23,13 @@ final class CombinedOutputPipe: @unchecked Sendable {
     private let readEnd: CInt
     private var reading = false
 
-    /// How the two ends are made: `pipe(2)` in the service; a test passes one that fails as the kernel does (-1
-    /// with `errno` set) to see that failure reported.
+    /// How the two ends are made: `pipe(2)` in the service (``ProcessRunner/init(logger:)``); a test passes one that
+    /// fails as the kernel does (-1 with `errno` set) to see that failure reported.
     typealias PipeMaker = @Sendable (UnsafeMutablePointer<CInt>) -> CInt
 
     /// Opens the pipe: both ends close-on-exec (the child gets the write end as its descriptors 1 and 2 only),
     /// the read end non-blocking.
-    init(makingPipeWith makePipe: PipeMaker = { pipe($0) }) throws(ProcessLaunchError) {
+    init(makingPipeWith makePipe: PipeMaker) throws(ProcessLaunchError) {
         var ends: [CInt] = [-1, -1]
         // pipe2 is not in Swift's Glibc module; swift-subprocess's spawn closes every descriptor but 0-2 in the
         // child anyway, so a spawn elsewhere between the two calls cannot leak these.
