@@ -127,7 +127,7 @@ struct AuditWriterTests {
     func schema() throws {
         let fixture = try AuditStoreFixture()
         defer { fixture.close() }
-        #expect(try fixture.store.schemaVersion() == "v7_readiness_headroom")
+        #expect(try fixture.store.schemaVersion() == "v8_execution_gauge_indexes")
         let indexes = try fixture.connection().read { db in
             try String.fetchAll(
                 db,

@@ -12,7 +12,7 @@ struct IngestWriterTests {
     func migrated() throws {
         let fixture = try StoreFixture()
         defer { fixture.close() }
-        #expect(try fixture.store.schemaVersion() == "v7_readiness_headroom")
+        #expect(try fixture.store.schemaVersion() == "v8_execution_gauge_indexes")
         let journal = try fixture.externalConnection().read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode")
         }
         #expect(journal == "wal")

@@ -308,6 +308,18 @@ extension StateStore {
         migrator.registerMigration("v7_readiness_headroom") { db in
             try db.execute(sql: "CREATE TABLE readiness_headroom (id INTEGER PRIMARY KEY, filler BLOB NOT NULL)")
         }
+        // The `/metrics` gauges read executions at every scrape, and executions are never pruned: these indexes
+        // let the last success of each runbook and kind be found by seeks, and suppressions counted without a
+        // sort (see `RunbookGauges.lastSuccessSQL`). Without them each scrape sorted every succeeded execution.
+        migrator.registerMigration("v8_execution_gauge_indexes") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX executions_succeeded ON executions (runbook, kind, finished_at_ms)
+                        WHERE state = 'succeeded' AND dry_run = 0;
+                    CREATE INDEX executions_suppressed ON executions (runbook, suppressed_reason)
+                        WHERE state = 'suppressed' AND suppressed_reason IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }
